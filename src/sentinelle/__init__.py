@@ -1,0 +1,5 @@
+"""Sentinelle: find French patient data where it should not be."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
