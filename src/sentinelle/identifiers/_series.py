@@ -46,7 +46,23 @@ class SeriesCheck:
         return int(self.normalised.filter(self.valid).n_unique())
 
 
-_SEPARATORS = r"[\s.\-/_]"
+#: Whitespace spelled out: the Unicode White_Space set, which is what the polars (Rust)
+#: regex engine means by ``\s``. Python's ``re`` also counts U+001C..U+001F as ``\s``, so
+#: ``\s`` would make ``compact`` and ``compact_expr`` disagree on those characters.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def char_class(extra: str = "") -> str:
+    """A regex character class of :data:`WHITESPACE` plus ``extra`` (already escaped).
+
+    The same pattern string means the same thing in Python ``re`` and in polars.
+    """
+    return f"[{WHITESPACE}{extra}]"
+
+
+_SEPARATORS = char_class(r"\.\-/_")
 
 
 def compact_expr(expr: pl.Expr, *, separators: str = _SEPARATORS) -> pl.Expr:

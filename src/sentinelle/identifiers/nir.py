@@ -28,24 +28,33 @@ import polars as pl
 
 from sentinelle.entities import Entity
 from sentinelle.errors import InvalidChecksum, InvalidFormat, InvalidLength
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, run_check
+from sentinelle.identifiers._series import SeriesCheck, char_class, compact_expr, run_check
 
 ENTITY = Entity.NIR
 
-_SEPARATORS = re.compile(r"[\s.\-/]")
-_LENIENT = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{8}$")
-_STRICT = re.compile(
-    r"^[1-478]"  # sex / class
-    r"\d{2}"  # year
-    r"(?:0[1-9]|1[0-2]|[23]\d|4[0-2]|[5-9]\d)"  # month (20-42, 50-99: incomplete records)
+#: Separators stripped by :func:`compact` (spelled out so Python and polars agree).
+SEPARATORS = char_class(r"\.\-/")
+
+#: The 13-character body, lenient: only the character classes (``2A``/``2B`` for Corsica).
+BODY_LENIENT = r"[1-478][0-9]{4}(?:[0-9]{2}|2[AB])[0-9]{6}"
+#: The 13-character body, strict: month and place of birth must be possible. The order
+#: number ``000`` is excluded separately (no look-around in polars): see
+#: :func:`body_structure_ok`.
+BODY_STRICT = (
+    r"[1-478]"  # sex / class
+    r"[0-9]{2}"  # year
+    r"(?:0[1-9]|1[0-2]|[23][0-9]|4[0-2]|[5-9][0-9])"  # month (20-42, 50-99: incomplete records)
     r"(?:"
-    r"(?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{3}"  # mainland dept + commune
-    r"|9[78]\d{3}"  # overseas 97x/98x + commune
-    r"|99\d{3}"  # abroad: 99 + country
+    r"(?:0[1-9]|[1-8][0-9]|9[0-5]|2[AB])[0-9]{3}"  # mainland dept + commune
+    r"|9[78][0-9]{3}"  # overseas 97x/98x + commune
+    r"|99[0-9]{3}"  # abroad: 99 + country
     r")"
-    r"\d{3}"  # order 001-999 (000 is excluded separately: no look-around in polars)
-    r"\d{2}$"  # key
+    r"[0-9]{3}"  # order 001-999
 )
+
+_SEPARATORS = re.compile(SEPARATORS)
+_LENIENT = re.compile(rf"^{BODY_LENIENT}[0-9]{{2}}$")
+_STRICT = re.compile(rf"^{BODY_STRICT}[0-9]{{2}}$")
 
 
 def compact(value: str) -> str:
@@ -67,9 +76,9 @@ def validate(value: str, *, strict: bool = True) -> str:
     number = compact(value)
     if len(number) != 15:
         raise InvalidLength("a NIR has 15 characters")
-    if not _LENIENT.match(number):
+    if not _LENIENT.fullmatch(number):
         raise InvalidFormat("not shaped like a NIR")
-    if strict and not (_STRICT.match(number) and number[10:13] != "000"):
+    if strict and not (_STRICT.fullmatch(number) and number[10:13] != "000"):
         raise InvalidFormat("NIR structure (month, place of birth or order) is impossible")
     if calc_key(number[:13]) != number[13:]:
         raise InvalidChecksum("NIR key does not match")
@@ -90,11 +99,26 @@ def format(value: str) -> str:  # noqa: A001 - the python-stdnum name
     return " ".join((n[0], n[1:3], n[3:5], n[5:7], n[7:10], n[10:13], n[13:]))
 
 
+def body_shaped(body: str) -> bool:
+    """Is ``body`` (compact) a 13-character NIR body by character classes only?"""
+    return re.fullmatch(BODY_LENIENT, body) is not None
+
+
+def body_structure_ok(body: str) -> bool:
+    """Is ``body`` (compact) a 13-character NIR body with a possible structure?"""
+    return re.fullmatch(BODY_STRICT, body) is not None and body[10:13] != "000"
+
+
+def body_structure_expr(body: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`body_structure_ok` on a column of compact 13-character bodies."""
+    return body.str.contains(f"^{BODY_STRICT}$") & (body.str.slice(10, 3) != "000")
+
+
 def mask(value: str) -> str:
     """Keep only the sex digit and the shape: ``1 ** ** ** *** *** **``."""
     n = compact(value)
     if len(n) != 15:
-        return "*" * len(n)
+        return "*" * min(len(n), 64)
     return f"{n[0]} ** ** ** *** *** **"
 
 
@@ -111,19 +135,25 @@ def key_matches_expr(body: pl.Expr, key: pl.Expr) -> pl.Expr:
 def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
     """Vectorised NIR check over a column: shaped (15 chars, lenient), valid (structure+key)."""
     n = pl.col("n")
-    structure = n.str.contains(_STRICT.pattern) & (n.str.slice(10, 3) != "000")
+    structure = body_structure_expr(n.str.slice(0, 13)) & (n.str.len_chars() == 15)
     key_ok = _key_expr(n.str.slice(0, 13)) == n.str.slice(13, 2)
     valid = (structure & key_ok) if strict else key_ok
     return run_check(
         series,
-        compact_expr(pl.col("v"), separators=r"[\s.\-/]"),
+        compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_LENIENT.pattern),
         valid,
     )
 
 
 __all__ = [
+    "BODY_LENIENT",
+    "BODY_STRICT",
     "ENTITY",
+    "SEPARATORS",
+    "body_shaped",
+    "body_structure_expr",
+    "body_structure_ok",
     "calc_key",
     "check_series",
     "compact",

@@ -17,8 +17,10 @@ Readers are discovered (every module of the package with those names), not regis
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
 import polars as pl
@@ -36,6 +38,12 @@ class Source:
     def from_bytes(cls, path: str, data: bytes) -> Source:
         return cls(path=path, open=lambda: io.BytesIO(data), size=len(data))
 
+    @classmethod
+    def from_path(cls, path: str | os.PathLike[str]) -> Source:
+        """A file on disk, opened in binary mode each time a reader asks."""
+        file = Path(path)
+        return cls(path=str(file), open=lambda: file.open("rb"), size=file.stat().st_size)
+
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
@@ -47,15 +55,18 @@ class ReadOptions:
     encoding: str | None = None  # force an encoding instead of sniffing
     delimiter: str | None = None  # force a delimiter
     has_header: bool | None = None  # force header presence
+    head_bytes: int = 64 * 1024  # how much of the start is used for sniffing
 
 
 @dataclass(slots=True)
 class Table:
     """A chunk of tabular data. Every column is ``pl.String``; missing cells are null.
 
-    ``columns`` are the header names (or ``None`` for headerless files, then the frame's
-    columns are named ``column_1``...). ``first_line`` is the 1-based line number of the
-    frame's first row in the source, for report locations.
+    ``header`` holds the header cells as written (or ``None`` for headerless files, then the
+    frame's columns are named ``column_1``...); frame column ``i`` is header cell ``i`` made
+    unique and non-empty. ``first_line`` is the 1-based line number of the frame's first
+    row in the source, for report locations. ``warnings`` lists lenient fallbacks the
+    reader used for this chunk (ragged rows, bad quoting, mixed encoding), never content.
     """
 
     frame: pl.DataFrame
@@ -64,6 +75,8 @@ class Table:
     encoding: str | None = None
     first_line: int = 1
     row_offset: int = 0  # rows of this source before this chunk
+    warnings: list[str] = field(default_factory=list)  # lenient fallbacks used (never content)
+    extra: dict[str, str] = field(default_factory=dict)  # dialect: delimiter, quote, newline
 
 
 @dataclass(slots=True)
@@ -75,6 +88,7 @@ class Text:
     encoding: str | None = None
     first_line: int = 1
     extra: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # lenient fallbacks used (never content)
 
 
 Chunk = Table | Text

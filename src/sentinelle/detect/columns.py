@@ -1,0 +1,272 @@
+"""Column classification: which entity a table column holds.
+
+Two signals are combined (the Presidio idea of pattern + validation + context, applied to a
+whole column instead of one value):
+
+1. the header words (:mod:`sentinelle.detect.headers`), which propose an entity;
+2. a vote over a sample of values: cheap shape features pick the identifier checks worth
+   running, then the vectorised checks of :mod:`sentinelle.identifiers` give a valid ratio.
+
+A header proposal is accepted when the values do not contradict it; strong check-digit
+identifiers (NIR, IBAN, e-mail, phone) win over a neutral header; headerless columns are
+classified from values alone. The result is a :class:`ColumnPlan` per column, computed once
+per file from its first chunk and reused for every later chunk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
+
+import polars as pl
+
+from sentinelle.detect.headers import FREE_TEXT, NEUTRAL, NIR_KEY, OTHER_DATE, header_hint
+from sentinelle.detect.shapes import Shape, non_empty, shape_of
+from sentinelle.entities import Entity
+from sentinelle.identifiers import nir as nir_module
+
+#: Entities whose values are checked with an identifier module (check digits or structure).
+CHECKED: dict[str, str] = {
+    Entity.NIR: "nir",
+    Entity.NIR_NO_KEY: "nir_no_key",
+    Entity.NNP: "nnp",
+    Entity.RPPS: "rpps",
+    Entity.ADELI: "adeli",
+    Entity.FINESS: "finess",
+    Entity.AM_NUMBER: "am_number",
+    Entity.SIREN: "siren",
+    Entity.SIRET: "siret",
+    Entity.IBAN: "iban",
+    Entity.PHONE: "phone",
+    Entity.EMAIL: "email",
+    Entity.DATE_OF_BIRTH: "dates",
+    Entity.BLOOD_GROUP: "blood_group",
+    Entity.POSTAL_CODE: "postal_code",
+}
+#: Identifiers specific enough that their values beat a header that says something else.
+STRONG = (Entity.NIR, Entity.NIR_NO_KEY, Entity.IBAN, Entity.EMAIL, Entity.PHONE, Entity.SIRET)
+#: Entities that are present when the cell is non-empty (no check digits).
+PRESENCE = (Entity.PERSON_NAME, Entity.ADDRESS, Entity.CREDENTIAL)
+
+
+def identifier(entity: str) -> ModuleType:
+    """The identifier module that checks ``entity``."""
+    return import_module(f"sentinelle.identifiers.{CHECKED[entity]}")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnPlan:
+    """How one column is read: its entity (or ``None``), and how sure we are."""
+
+    index: int
+    name: str | None
+    entity: str | None  # an Entity id, FREE_TEXT or None
+    confidence: float
+    valid_ratio: float
+    reasons: tuple[str, ...] = ()
+    key_index: int | None = None  # NIR_NO_KEY: index of the column holding the key
+    free_text: bool = False  # scan the cells as text (comments, notes)
+
+
+@dataclass(slots=True)
+class _Vote:
+    entity: str
+    ratio: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _ratio(entity: str, values: pl.Series) -> float:
+    if values.len() == 0:
+        return 0.0
+    return identifier(entity).check_series(values).count / values.len()
+
+
+def _candidates(shape: Shape) -> list[str]:
+    """Identifier checks worth running on a column with this shape, most specific first."""
+    out: list[str] = []
+    if shape.at_sign > 0.3:
+        out.append(Entity.EMAIL)
+    if shape.digits > 0.3:
+        out += {
+            15: [Entity.NIR],
+            13: [Entity.NIR_NO_KEY, Entity.NNP],
+            14: [Entity.SIRET],
+            11: [Entity.RPPS],
+            9: [Entity.FINESS, Entity.ADELI, Entity.SIREN],
+            5: [Entity.POSTAL_CODE],
+        }.get(shape.mode_len, [])
+    if shape.mean_len >= 20 and shape.mode_len in (27, 25, 26, 28):
+        out.append(Entity.IBAN)
+    if shape.mode_len in (27,) and shape.digits < 0.3:
+        out.append(Entity.IBAN)
+    if 8 <= shape.mode_len <= 14 and shape.at_sign < 0.3:
+        out.append(Entity.PHONE)
+    if 6 <= shape.mean_len <= 22 and shape.at_sign < 0.3:
+        out.append(Entity.DATE_OF_BIRTH)
+    if shape.mean_len <= 24 and shape.digits < 0.5 and shape.at_sign < 0.3:
+        out.append(Entity.BLOOD_GROUP)
+    return list(dict.fromkeys(out))
+
+
+def _birth_dates_plausible(values: pl.Series) -> bool:
+    """Birth dates span decades; sampling or file dates sit in a few recent years."""
+    check = identifier(Entity.DATE_OF_BIRTH).check_series(values)
+    years = check.normalised.filter(check.valid).str.slice(0, 4).cast(pl.Int32, strict=False)
+    years = years.drop_nulls()
+    if years.len() == 0:
+        return False
+    span = int(years.max()) - int(years.min())  # type: ignore[operator]
+    return span >= 15 and float(years.median() or 0) < 2012  # type: ignore[arg-type]
+
+
+def _best_identifier(shape: Shape, values: pl.Series) -> _Vote | None:
+    best: _Vote | None = None
+    for entity in _candidates(shape):
+        ratio = _ratio(entity, values)
+        if best is None or ratio > best.ratio + 0.05:
+            best = _Vote(entity, ratio, [f"{ratio:.0%} of sampled values are valid {entity}"])
+    return best
+
+
+def _luhn9_entity(values: pl.Series, shape: Shape) -> str:
+    """9-digit Luhn numbers: FINESS (few establishments) versus ADELI (many practitioners)."""
+    return Entity.FINESS if shape.distinct <= max(3, shape.n // 50) else Entity.ADELI
+
+
+def _first_name_ratio(values: pl.Series) -> float:
+    try:
+        from sentinelle.names import first_name_ratio
+    except ImportError:  # pragma: no cover - the names package ships with sentinelle
+        return 0.0
+    return first_name_ratio(values)
+
+
+def _presence_vote(shape: Shape, values: pl.Series, after_postal: bool) -> _Vote | None:
+    """Names, addresses, credentials and free text from value shape alone."""
+    if shape.n == 0:
+        return None
+    if shape.mean_len >= 18 and shape.spaces >= 0.5 and shape.street < 0.5:
+        return _Vote(FREE_TEXT, shape.spaces, ["long free text"])
+    if shape.street >= 0.5:
+        return _Vote(Entity.ADDRESS, shape.street, [f"{shape.street:.0%} contain a street word"])
+    many = shape.distinct >= min(40, max(5, shape.n // 4))
+    if shape.letters_only_name >= 0.9 and many:
+        if after_postal:
+            return _Vote(Entity.ADDRESS, shape.letters_only_name, ["place names after a postal code"])
+        ratio = _first_name_ratio(values)
+        reason = f"{ratio:.0%} known first names" if ratio >= 0.3 else "name-shaped, many values"
+        return _Vote(Entity.PERSON_NAME, shape.letters_only_name, [reason])
+    if shape.mixed_secret >= 0.8 and shape.cardinality >= 0.9 and shape.spaces < 0.05:
+        return _Vote(Entity.CREDENTIAL, shape.mixed_secret, ["unique mixed letters and digits"])
+    return None
+
+
+def _classify(
+    index: int, name: str | None, values: pl.Series, after_postal: bool
+) -> ColumnPlan:
+    shape = shape_of(values)
+    hint = header_hint(name)
+    if shape.n == 0:
+        return ColumnPlan(index, name, None, 0.0, 0.0, ("empty",))
+    vote = _best_identifier(shape, values)
+    if vote and vote.entity == Entity.FINESS and vote.ratio >= 0.9:
+        vote.entity = _luhn9_entity(values, shape)
+    hinted = hint.entity if hint else None
+
+    # 1. The header names a checked identifier: accept it unless the values say otherwise.
+    if hinted in CHECKED:
+        entity = hinted
+        if hinted == Entity.NIR and shape.mode_len == 13:
+            entity = Entity.NIR_NO_KEY
+        ratio = _ratio(entity, values)
+        if entity == Entity.DATE_OF_BIRTH and ratio < 0.5:
+            entity = None
+        if entity and ratio >= 0.3:
+            conf = 1 - (1 - hint.strength) * (1 - ratio)  # type: ignore[union-attr]
+            reasons = (f"header '{hinted}' words", f"{ratio:.0%} of sampled values valid")
+            return ColumnPlan(index, name, entity, conf, ratio, reasons)
+    # 2. A specific identifier in the values wins over any other header.
+    if vote and vote.ratio >= 0.5 and vote.entity in STRONG:
+        return ColumnPlan(index, name, vote.entity, vote.ratio, vote.ratio, tuple(vote.reasons))
+    if hinted == NIR_KEY:
+        return ColumnPlan(index, name, NIR_KEY, hint.strength, 0.0, ("header: NIR key",))  # type: ignore[union-attr]
+    if hinted in PRESENCE:
+        conf = hint.strength  # type: ignore[union-attr]
+        return ColumnPlan(index, name, hinted, conf, 1.0, (f"header '{hinted}' words",))
+    if hinted == FREE_TEXT or (hinted is None and shape.mean_len >= 18 and shape.spaces >= 0.5
+                              and shape.street < 0.5):
+        return ColumnPlan(index, name, FREE_TEXT, 0.9, 0.0, ("free text",), free_text=True)
+    if hinted in (NEUTRAL, OTHER_DATE):
+        return ColumnPlan(index, name, None, hint.strength, 0.0, (f"header says {hinted.lower()}",))  # type: ignore[union-attr]
+    # 3. No usable header: values alone.
+    if vote and vote.ratio >= 0.8:
+        if vote.entity == Entity.DATE_OF_BIRTH and not _birth_dates_plausible(values):
+            return ColumnPlan(index, name, None, 0.6, vote.ratio, ("dates, not birth dates",))
+        if vote.entity in (Entity.SIREN, Entity.ADELI, Entity.FINESS) and vote.ratio < 0.95:
+            pass  # Luhn lets 10% of random numbers through: demand near-certainty
+        else:
+            return ColumnPlan(index, name, vote.entity, vote.ratio, vote.ratio, tuple(vote.reasons))
+    presence = _presence_vote(shape, values, after_postal)
+    if presence:
+        free = presence.entity == FREE_TEXT
+        return ColumnPlan(
+            index, name, presence.entity, presence.ratio, presence.ratio,
+            tuple(presence.reasons), free_text=free,
+        )
+    return ColumnPlan(index, name, None, 0.0, vote.ratio if vote else 0.0, ())
+
+
+def _pair_nir_keys(plans: list[ColumnPlan], sample: pl.DataFrame) -> list[ColumnPlan]:
+    """Attach a key column to each NIR_NO_KEY column (header ``CLE``, or 2-digit neighbour)."""
+    out = list(plans)
+    for i, plan in enumerate(plans):
+        if plan.entity != Entity.NIR_NO_KEY:
+            continue
+        body = sample.to_series(plan.index)
+        candidates = [p for p in plans if p.entity == NIR_KEY] + [
+            p for p in plans if p.index == plan.index + 1 and p.entity is None
+        ]
+        for cand in candidates:
+            keys = sample.to_series(cand.index)
+            both = pl.DataFrame({"b": body, "k": keys}).drop_nulls()
+            if both.height == 0:
+                continue
+            compact = both["b"].str.replace_all(r"[\s.\-/]", "").str.to_uppercase()
+            hits = pl.DataFrame({"b": compact, "k": both["k"]}).select(
+                nir_module.key_matches_expr(pl.col("b"), pl.col("k")).mean()
+            ).item()
+            if (hits or 0) >= 0.5:
+                out[i] = ColumnPlan(
+                    plan.index, plan.name, plan.entity, plan.confidence, plan.valid_ratio,
+                    plan.reasons + (f"key in column {cand.index}",), key_index=cand.index,
+                )
+                if cand.entity != NIR_KEY:
+                    out[cand.index] = ColumnPlan(
+                        cand.index, cand.name, NIR_KEY, 0.9, float(hits), ("NIR key values",)
+                    )
+                break
+    return out
+
+
+def classify_table(
+    frame: pl.DataFrame, header: list[str] | None, *, sample_rows: int = 2000
+) -> list[ColumnPlan]:
+    """Classify every column of ``frame`` from its header and a sample of its values."""
+    sample = frame.head(sample_rows) if frame.height > sample_rows else frame
+    names = header if header is not None else [None] * frame.width
+    plans: list[ColumnPlan] = []
+    for index, series in enumerate(sample.iter_columns()):
+        after_postal = bool(plans) and plans[-1].entity == Entity.POSTAL_CODE
+        values = non_empty(series)
+        name = names[index] if index < len(names) else None
+        plans.append(_classify(index, name, values, after_postal))
+    plans = _pair_nir_keys(plans, sample)
+    return [
+        p if p.entity != NIR_KEY or any(q.key_index == p.index for q in plans)
+        else ColumnPlan(p.index, p.name, None, p.confidence, 0.0, p.reasons + ("unpaired key",))
+        for p in plans
+    ]
+
+
+__all__ = ["CHECKED", "PRESENCE", "STRONG", "ColumnPlan", "classify_table", "identifier"]

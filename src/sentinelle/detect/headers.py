@@ -1,0 +1,89 @@
+"""Header words: what a column name says about its content (French and English).
+
+A header is folded (accents removed, lower-case, every non-alphanumeric run turned into a
+single space) and matched against the rules below, first match wins. Rules for specific
+identifiers come before generic words, so ``MEDECIN_RPPS`` is an RPPS column while
+``NOM MEDECIN`` is a person name. Header words only propose an entity; the column
+classifier then checks the proposal against the values.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sentinelle.entities import Entity
+
+#: Pseudo-entity for the key column of a split NIR (``NSS`` + ``CLE``). Never reported.
+NIR_KEY = "NIR_KEY"
+#: Pseudo-entity for free-text columns (comments, notes), scanned as text.
+FREE_TEXT = "FREE_TEXT"
+#: Pseudo-entity for columns that are explicitly not identifying (lab code, exam, result).
+NEUTRAL = "NEUTRAL"
+#: Pseudo-entity for any date column that is not a birth date.
+OTHER_DATE = "OTHER_DATE"
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderHint:
+    entity: str
+    strength: float  # 0..1: how much the header alone says
+    rule: str
+
+
+def fold(text: str) -> str:
+    """Accent-free, lower-case, words separated by single spaces (``N° Sécu`` -> ``n secu``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = bare.replace("°", " ").replace("º", " ")
+    return re.sub(r"[^a-z0-9]+", " ", bare.lower()).strip()
+
+
+# (entity, strength, regex over the folded header). Order matters: first match wins.
+_RULES: tuple[tuple[str, float, str], ...] = (
+    (Entity.PERSON_NAME, 0.9, r"\bnom (?:de )?(?:naissance|naiss|jeune fille|usage|marital)\b|\bnom jf\b"),
+    (Entity.ADDRESS, 0.8, r"\b(?:lieu|ville|commune|pays|dept|departement) (?:de )?naiss"),
+    (NIR_KEY, 0.9, r"^(?:cle|cle (?:nir|secu|ss|nss|insee)|(?:nir|nss|secu) cle|key|cle s s)$"),
+    (Entity.NIR, 0.95, r"\b(?:nir|nia|ins|insee|nss|n ss|no ss|num ss|numero ss|nu ss)\b"),
+    (Entity.NIR, 0.95, r"\b(?:secu|securite sociale|secu sociale|num secu|no secu|n secu)\b"),
+    (Entity.NIR, 0.9, r"\b(?:immatriculation|matricule|ssn|social security)\b"),
+    (Entity.NNP, 0.9, r"\bnnp\b"),
+    (Entity.RPPS, 0.95, r"\brpps\b"),
+    (Entity.ADELI, 0.95, r"\badeli\b"),
+    (Entity.FINESS, 0.95, r"\bfiness\b"),
+    (Entity.SIRET, 0.95, r"\bsiret\b"),
+    (Entity.SIREN, 0.95, r"\bsiren\b"),
+    (Entity.IBAN, 0.95, r"\b(?:iban|rib|bic iban)\b"),
+    (Entity.AM_NUMBER, 0.9, r"\b(?:n am|num am|no am|numero am|assurance maladie ps|am ps)\b"),
+    (Entity.EMAIL, 0.95, r"\b(?:e ?mail|courriel|mel|adresse electronique)\b"),
+    (Entity.CREDENTIAL, 0.95, r"\b(?:mdp|mot de passe|pass|password|passwd|pwd|secret|pin)\b"),
+    (Entity.CREDENTIAL, 0.9, r"\b(?:login|identifiant|user ?name|username|utilisateur|compte web|id web)\b"),
+    (Entity.DATE_OF_BIRTH, 0.95, r"\b(?:ddn|dob|naissance|naiss|ne le|ne e le|nee le|birth ?date|date of birth|birthdate|dt naiss|date nais)\b"),
+    (Entity.BLOOD_GROUP, 0.95, r"\b(?:gs|groupe|groupe sanguin|grp sang|gr sang|abo|rhesus|rh|phenotype|pheno|kell|groupage)\b"),
+    (Entity.PHONE, 0.9, r"\b(?:tel|tel\w*|telephone|portable|port|gsm|mobile|phone|fax|fixe|num tel)\b"),
+    (Entity.POSTAL_CODE, 0.9, r"\b(?:cp|code postal|codepostal|zip|postal|code post)\b"),
+    (NEUTRAL, 0.8, r"\b(?:labo|laboratoire|lab|etablissement|site|examen|analyse|exam|resultat|unite|valeur|norme|caisse|mutuelle|regime|code|dossier|ipp|sexe|sex|rang|heure|statut|montant|prix|nb|nombre)\b"),
+    (OTHER_DATE, 0.7, r"\b(?:date|dt|jour|le)\b"),
+    (Entity.ADDRESS, 0.9, r"\b(?:adresse|adr|addr|address|rue|voie|ville|commune|city|localite|lieu dit|bp|cedex|complement adresse|residence)\b"),
+    (Entity.PERSON_NAME, 0.9, r"\b(?:nom|prenom|prenoms|name|surname|firstname|first name|last name|patronyme|nom jf|nom usage|medecin|prescripteur|preleveur|docteur|dr|praticien|infirmier|ide|patient)\b"),
+    (FREE_TEXT, 0.9, r"\b(?:commentaire|commentaires|comment|comments|observation|observations|remarque|remarques|note|notes|texte|libre|info|infos|renseignements|clinique|motif|conclusion|compte rendu)\b"),
+)
+
+_COMPILED = tuple((entity, strength, re.compile(rx)) for entity, strength, rx in _RULES)
+
+
+def header_hint(name: str | None) -> HeaderHint | None:
+    """What the header alone suggests, or ``None`` when it says nothing."""
+    if not name:
+        return None
+    folded = fold(name)
+    if not folded:
+        return None
+    for entity, strength, rx in _COMPILED:
+        if rx.search(folded):
+            return HeaderHint(str(entity), strength, rx.pattern)
+    return None
+
+
+__all__ = ["FREE_TEXT", "NEUTRAL", "NIR_KEY", "OTHER_DATE", "HeaderHint", "fold", "header_hint"]

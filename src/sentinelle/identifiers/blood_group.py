@@ -1,0 +1,357 @@
+"""Blood groups: ABO, RhD, Rh phenotype and Kell, in the notations of French lab exports.
+
+A blood group is health data (GDPR Art. 9) whatever its notation. Recognised, in this
+order in one cell, each part optional (Sentinelle DESIGN.md; EFS / ISBT terminology)::
+
+    [groupe [sanguin]]  ABO      A, B, AB, O (often written 0)
+                        RhD      + - pos neg positif négatif (positive/negative),
+                                 Rh+ Rh- Rhésus +, RH:1 RH:-1 RH1 RH-1, D+ D-
+                                 e.g. "A+", "0 -", "A Rh+", "O positif", "AB RH-1"
+                        phenotype (Rh)  Fisher-Race  CcDEe, ccdee, CCDee ...
+                                        Wiener       R1r, R1R2, rr, R0r, r'r, r''r, Rzr ...
+                                        ISBT         RH:1,2,-3,4,5 (D, C, E, c, e)
+                                        antigens     [D+] C+ E- c+ e+ (ISBT order)
+                        Kell     K- K+ KEL1- KEL1+ KEL:-1 KEL:1 Kell négatif
+
+Parts may be separated by spaces, commas, semicolons, slashes or parentheses
+(``"A+ (CcDEe) K-"``). A bare ABO letter (``"A"``, ``"AB"``) is a blood group only in a
+column known to hold one: pass ``bare_abo=True`` (a bare ``0`` then reads as ``O``).
+Bare ``+``/``-``/``positif`` are never accepted alone (any test result looks like that),
+and ``RAI`` (antibody screen) is not a group. Letters of the phenotype are
+case-sensitive (``C`` and ``c`` are different antigens); words are not.
+
+Canonical form (:func:`compact`, :func:`validate`): parts joined by a space, ABO with
+its RhD sign (``"A+"``, ``"O-"``; ``"Rh+"`` without ABO), the phenotype in Fisher-Race
+(``"CcDEe"``; a Wiener genotype becomes its phenotype, ``R1r`` -> ``"CcDee"``; when D is
+not given, antigen form ``"C+c+E-e+"``), Kell as ``"K+"``/``"K-"``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from sentinelle.entities import Entity
+from sentinelle.errors import IdentifierError, InvalidFormat
+from sentinelle.identifiers._common import mask_chars
+from sentinelle.identifiers._series import SeriesCheck, char_class
+
+ENTITY = Entity.BLOOD_GROUP
+
+# --- grammar (ASCII case-insensitivity spelled out: the same regex in Python and polars) --
+
+_O = char_class() + "*"  # optional whitespace
+_S = char_class() + "+"  # some whitespace
+_SEPS = char_class(r",;/()") + "*"
+_TRIM = rf"^{char_class()}+|{char_class()}+$"
+_SIGN = r"[+\-−]"
+_MINUS = r"[\-−]"
+_POS = r"[Pp][Oo][Ss](?:[Ii][Tt][Ii](?:[Ff]|[Vv][Ee]))?"
+_NEG = r"[Nn][EeÉé][Gg](?:[Aa][Tt][Ii](?:[Ff]|[Vv][Ee]))?"
+_RH = r"[Rr][Hh](?:[EeÉé][Ss][Uu][Ss])?"
+_ABO = r"[Aa][Bb]|[Aa]|[Bb]|[Oo]|0"
+_SANGUIN = r"[Ss][Aa][Nn][Gg][Uu][Ii][Nn]"
+_PREFIX = rf"(?:[Gg][Rr](?:[Oo][Uu][Pp][Ee]|[Pp])?(?:{_S}{_SANGUIN})?\.?{_O}:?{_O})?"
+_RHD_MARKED = (
+    rf"{_RH}{_O}:?{_O}(?:{_MINUS}?1|{_SIGN}|{_POS}|{_NEG})"
+    rf"|D{_O}(?:{_SIGN}|{_POS}|{_NEG})"
+)
+_RHD_ANY = rf"{_RHD_MARKED}|{_SIGN}|{_POS}|{_NEG}"
+_HAP = r"""R[0-2Zz]|r(?:''|'|"|’’|’|[Yy])?"""
+_FISHER = r"(?P<fc>CC|Cc|cC|cc)(?P<fd>DD|Dd|dD|dd|D|d)(?P<fe>EE|Ee|eE|ee)"
+_WIENER = rf"(?P<w1>{_HAP})(?P<w2>{_HAP})"
+_COMMA = rf"{_O},{_O}"
+_ISBT = (
+    rf"[Rr][Hh]{_O}:?{_O}(?P<i1>{_MINUS}?)1{_COMMA}(?P<i2>{_MINUS}?)2{_COMMA}"
+    rf"(?P<i3>{_MINUS}?)3{_COMMA}(?P<i4>{_MINUS}?)4{_COMMA}(?P<i5>{_MINUS}?)5"
+)
+_FLAG_SEP = rf"{_O}[,;]?{_O}"
+_FLAGS = (
+    rf"(?:D{_O}(?P<aD>{_SIGN}){_FLAG_SEP})?C{_O}(?P<aC>{_SIGN}){_FLAG_SEP}"
+    rf"E{_O}(?P<aE>{_SIGN}){_FLAG_SEP}c{_O}(?P<ac>{_SIGN}){_FLAG_SEP}e{_O}(?P<ae>{_SIGN})"
+)
+_KELL = rf"(?:K|[Kk][Ee][Ll][Ll]?){_O}:?{_O}(?:1{_O}{_SIGN}|{_MINUS}?1|{_SIGN}|{_POS}|{_NEG})"
+CELL_PATTERN = (
+    rf"^{_PREFIX}"
+    rf"(?:(?P<abo>{_ABO}){_O}(?P<rhd>{_RHD_ANY})?|(?P<rhdonly>{_RHD_MARKED}))?{_SEPS}"
+    rf"(?:{_FISHER}|{_WIENER}|{_ISBT}|{_FLAGS})?{_SEPS}"
+    rf"(?P<kell>{_KELL})?$"
+)
+_CELL_RE = re.compile(CELL_PATTERN)
+_NEGATIVE = rf"{_MINUS}|[Nn][EeÉé][Gg]"
+
+# Wiener haplotypes -> antigens (R0 cDe, R1 CDe, R2 cDE, Rz CDE, r cde, r' Cde, r'' cdE, ry CdE)
+_H_C = ["R1", "RZ", "Rz", "r'", "ry", "rY"]
+_H_c = ["R0", "R2", "r", "r''"]
+_H_D = ["R0", "R1", "R2", "RZ", "Rz"]
+_H_E = ["R2", "RZ", "Rz", "r''", "ry", "rY"]
+_H_e = ["R0", "R1", "r", "r'"]
+
+
+@dataclass(frozen=True, slots=True)
+class BloodGroup:
+    """A parsed blood group. Signs are ``"+"``/``"-"``; absent parts are ``None``."""
+
+    abo: str | None = None  # "A", "B", "AB", "O"
+    rhd: str | None = None
+    phenotype: str | None = None  # canonical, e.g. "CcDEe" or "C+c+E-e+"
+    kell: str | None = None
+
+    @property
+    def canonical(self) -> str:
+        parts = []
+        if self.abo is not None:
+            parts.append(self.abo + (self.rhd or ""))
+        elif self.rhd is not None:
+            parts.append("Rh" + self.rhd)
+        if self.phenotype is not None:
+            parts.append(self.phenotype)
+        if self.kell is not None:
+            parts.append("K" + self.kell)
+        return " ".join(parts)
+
+
+def _sign(text: str) -> str:
+    return "-" if re.search(_NEGATIVE, text) else "+"
+
+
+def _render(c_up: bool, c_low: bool, d: str | None, e_up: bool, e_low: bool) -> str:
+    if d is None:
+        flag = {True: "+", False: "-"}
+        return f"C{flag[c_up]}c{flag[c_low]}E{flag[e_up]}e{flag[e_low]}"
+    cc = ("C" if c_up else "") + ("c" if c_low else "")
+    ee = ("E" if e_up else "") + ("e" if e_low else "")
+    cc = cc * 2 if len(cc) == 1 else cc
+    ee = ee * 2 if len(ee) == 1 else ee
+    return cc + ("D" if d == "+" else "d") + ee
+
+
+def _phenotype(m: re.Match[str], rhd: str | None) -> str | None:
+    if m["fc"] is not None:
+        return _render(
+            "C" in m["fc"], "c" in m["fc"], "+" if "D" in m["fd"] else "-", "E" in m["fe"],
+            "e" in m["fe"],
+        )  # fmt: skip
+    if m["w1"] is not None:
+        haps = [h.replace("’", "'").replace('"', "''") for h in (m["w1"], m["w2"])]
+        return _render(
+            any(h in _H_C for h in haps), any(h in _H_c for h in haps),
+            "+" if any(h in _H_D for h in haps) else "-",
+            any(h in _H_E for h in haps), any(h in _H_e for h in haps),
+        )  # fmt: skip
+    if m["i1"] is not None:
+        return _render(not m["i2"], not m["i4"], "-" if m["i1"] else "+", not m["i3"], not m["i5"])
+    if m["aC"] is not None:
+        d = _sign(m["aD"]) if m["aD"] is not None else rhd
+        return _render(
+            _sign(m["aC"]) == "+", _sign(m["ac"]) == "+", d, _sign(m["aE"]) == "+",
+            _sign(m["ae"]) == "+",
+        )  # fmt: skip
+    return None
+
+
+def normalise(value: str, *, bare_abo: bool = False) -> BloodGroup:
+    """Parse a blood group, or raise :class:`~sentinelle.errors.InvalidFormat`."""
+    text = re.sub(_TRIM, "", str(value))
+    m = _CELL_RE.fullmatch(text)
+    if m is None:
+        raise InvalidFormat("not a blood group notation")
+    rhd_text = m["rhd"] if m["rhd"] is not None else m["rhdonly"]
+    rhd = _sign(rhd_text) if rhd_text is not None else None
+    group = BloodGroup(
+        abo=m["abo"].upper().replace("0", "O") if m["abo"] is not None else None,
+        rhd=rhd,
+        phenotype=_phenotype(m, rhd),
+        kell=_sign(m["kell"]) if m["kell"] is not None else None,
+    )
+    if group.rhd is None and group.phenotype is None and group.kell is None:
+        if group.abo is None or not bare_abo:
+            raise InvalidFormat("a bare ABO letter needs a column known to hold blood groups")
+    return group
+
+
+def compact(value: str) -> str:
+    """The canonical form if ``value`` is a blood group, else ``value`` trimmed."""
+    try:
+        return normalise(value).canonical
+    except IdentifierError:
+        return re.sub(_TRIM, "", str(value))
+
+
+def validate(value: str, *, bare_abo: bool = False) -> str:
+    """The canonical form (``"A+"``, ``"O- CcDee K-"``...), or raise."""
+    return normalise(value, bare_abo=bare_abo).canonical
+
+
+def is_valid(value: str, *, bare_abo: bool = False) -> bool:
+    try:
+        validate(value, bare_abo=bare_abo)
+    except IdentifierError:
+        return False
+    return True
+
+
+def mask(value: str) -> str:
+    """A blood group is health data: keep nothing but the length class."""
+    return mask_chars(re.sub(_TRIM, "", str(value)))
+
+
+# --- vectorised twin ------------------------------------------------------------------
+
+
+def _sign_expr(text: pl.Expr) -> pl.Expr:
+    return pl.when(text.str.contains(_NEGATIVE)).then(pl.lit("-")).otherwise(pl.lit("+"))
+
+
+def _has(text: pl.Expr, char: str) -> pl.Expr:
+    return text.str.contains(char, literal=True)
+
+
+def _render_expr(
+    c_up: pl.Expr, c_low: pl.Expr, d: pl.Expr, e_up: pl.Expr, e_low: pl.Expr
+) -> pl.Expr:
+    def flag(b: pl.Expr) -> pl.Expr:
+        return pl.when(b).then(pl.lit("+")).otherwise(pl.lit("-"))
+
+    def pair(up: pl.Expr, low: pl.Expr, u: str, lo: str) -> pl.Expr:
+        return (
+            pl.when(up & low)
+            .then(pl.lit(u + lo))
+            .when(up)
+            .then(pl.lit(u + u))
+            .when(low)
+            .then(pl.lit(lo + lo))
+            .otherwise(pl.lit(""))
+        )
+
+    flags = pl.concat_str(
+        [pl.lit("C"), flag(c_up), pl.lit("c"), flag(c_low)]
+        + [pl.lit("E"), flag(e_up), pl.lit("e"), flag(e_low)]
+    )
+    fisher = pl.concat_str(
+        [
+            pair(c_up, c_low, "C", "c"),
+            pl.when(d == "+").then(pl.lit("D")).otherwise(pl.lit("d")),
+            pair(e_up, e_low, "E", "e"),
+        ]
+    )
+    return pl.when(d.is_null()).then(flags).otherwise(fisher)
+
+
+def _phenotype_expr(rhd: pl.Expr) -> pl.Expr:
+    """The canonical phenotype from the unnested capture groups (columns named like them)."""
+    f = pl.col
+    haps = [
+        f(w).str.replace_all("’", "'", literal=True).str.replace_all('"', "''", literal=True)
+        for w in ("w1", "w2")
+    ]
+
+    def any_in(values: list[str]) -> pl.Expr:
+        return haps[0].is_in(values) | haps[1].is_in(values)
+
+    fisher = _render_expr(
+        _has(f("fc"), "C"),
+        _has(f("fc"), "c"),
+        pl.when(_has(f("fd"), "D")).then(pl.lit("+")).otherwise(pl.lit("-")),
+        _has(f("fe"), "E"),
+        _has(f("fe"), "e"),
+    )
+    wiener = _render_expr(
+        any_in(_H_C),
+        any_in(_H_c),
+        pl.when(any_in(_H_D)).then(pl.lit("+")).otherwise(pl.lit("-")),
+        any_in(_H_E),
+        any_in(_H_e),
+    )
+    isbt = _render_expr(
+        f("i2") == "",
+        f("i4") == "",
+        pl.when(f("i1") == "").then(pl.lit("+")).otherwise(pl.lit("-")),
+        f("i3") == "",
+        f("i5") == "",
+    )
+    antigens = _render_expr(
+        _sign_expr(f("aC")) == "+",
+        _sign_expr(f("ac")) == "+",
+        pl.when(f("aD").is_not_null()).then(_sign_expr(f("aD"))).otherwise(rhd),
+        _sign_expr(f("aE")) == "+",
+        _sign_expr(f("ae")) == "+",
+    )
+    return (
+        pl.when(f("fc").is_not_null())
+        .then(fisher)
+        .when(f("w1").is_not_null())
+        .then(wiener)
+        .when(f("i1").is_not_null())
+        .then(isbt)
+        .when(f("aC").is_not_null())
+        .then(antigens)
+    )
+
+
+def check_series(series: pl.Series, *, bare_abo: bool = False) -> SeriesCheck:
+    """Vectorised check: shaped = valid = a recognised notation; normalised = canonical."""
+    f = pl.col  # capture groups, unnested into columns named like them
+    rhd_text = pl.coalesce(f("rhd"), f("rhdonly"))
+    abo = f("abo").str.to_uppercase().str.replace("0", "O", literal=True)
+    rhd = f("rhd_sign")
+    text = pl.col("v").str.replace_all(_TRIM, "")
+    rows = (
+        pl.DataFrame({"v": series.cast(pl.String)})
+        .lazy()
+        .with_row_index("i")
+        .with_columns(hit=text.str.contains(CELL_PATTERN).fill_null(False))
+    )
+    # capture groups are costly: extract them only on the (few) rows that match
+    frame = (
+        rows.filter(pl.col("hit"))
+        .select(pl.col("i"), g=text.str.extract_groups(CELL_PATTERN))
+        .unnest("g")
+        .with_columns(rhd_sign=pl.when(rhd_text.is_not_null()).then(_sign_expr(rhd_text)))
+        .select(
+            pl.col("i"),
+            abo=abo,
+            first=pl.when(abo.is_not_null())
+            .then(pl.concat_str([abo, rhd.fill_null("")]))
+            .when(rhd.is_not_null())
+            .then(pl.concat_str([pl.lit("Rh"), rhd])),
+            rhd=rhd,
+            ph=_phenotype_expr(rhd),
+            kell=pl.when(f("kell").is_not_null()).then(
+                pl.concat_str([pl.lit("K"), _sign_expr(f("kell"))])
+            ),
+        )
+        .with_columns(
+            s=(
+                pl.col("rhd").is_not_null()
+                | pl.col("ph").is_not_null()
+                | pl.col("kell").is_not_null()
+                | (pl.lit(bare_abo) & pl.col("abo").is_not_null())
+            ),
+            n=pl.concat_str(
+                [pl.col("first"), pl.col("ph"), pl.col("kell")], separator=" ", ignore_nulls=True
+            ),
+        )
+        .with_columns(n=pl.when(pl.col("s")).then(pl.col("n")))
+    )
+    out = (
+        rows.join(frame, on="i", how="left", maintain_order="left")
+        .select(n=pl.col("n"), s=pl.col("s").fill_null(False))
+        .collect()
+    )
+    return SeriesCheck(out["n"], out["s"], out["s"])
+
+
+__all__ = [
+    "CELL_PATTERN",
+    "ENTITY",
+    "BloodGroup",
+    "check_series",
+    "compact",
+    "is_valid",
+    "mask",
+    "normalise",
+    "validate",
+]

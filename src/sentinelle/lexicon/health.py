@@ -1,0 +1,180 @@
+"""French health lexicon: terms that make a note health data, mapped to categories.
+
+The data file ``health_fr.tsv`` (packaged next to this module; its header documents the
+format) lists terms such as ``VIH``, ``séropositif``, ``grossesse``, ``28 SA``, ``sourde``,
+``hépatite C``, ``chimiothérapie``, ``diabète``, ``schizophrénie``, ``Préviscan`` with one
+or more categories among :class:`~sentinelle.entities.HealthCategory` (GDPR Art. 9 "data
+concerning health": a test result such as "VIH négatif" is HIV-category data).
+
+Matching is accent- and case-insensitive: text and terms are folded with
+:func:`sentinelle.lexicon.folding.fold`. A term matches only as whole words: it must not be
+preceded or followed by an ASCII letter or digit in the folded text, so ``sa`` never matches
+inside ``sans`` (and ``SA`` counts for pregnancy only right after a number). The boundary
+is defined on ASCII letters and digits on purpose: it means the same in Python ``re``,
+Rust's ``regex`` (polars), RE2 and Hyperscan, whose ``\\b`` disagree around accented
+letters (the fold removes accents first).
+
+Term bodies are ASCII-only (the fold removes accents), so they can run on
+:func:`~sentinelle.lexicon.folding.fold_bytes`. Regexes built from the same bodies:
+
+- :attr:`HealthLexicon.regex`: Python ``re`` with look-arounds, used to *extract* terms
+  (adjacent terms such as ``VIH/VHC`` are both found);
+- :attr:`HealthLexicon.pattern`: the same language without look-arounds (boundaries are
+  consumed: ``(?:^|[^a-z0-9])...(?:[^a-z0-9]|$)``), usable by polars ``str.contains``,
+  RE2 and Hyperscan to tell *whether* a folded text mentions any term;
+- :attr:`HealthLexicon.entry_patterns`: one such pattern per entry (Hyperscan limits the
+  length of one expression but takes thousands of them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from sentinelle.entities import HealthCategory
+from sentinelle.errors import ConfigError
+from sentinelle.lexicon.folding import fold
+
+DATA_FILE = "health_fr.tsv"
+
+_SEP = r"[ \t'\-]*"  # between the words of a multi-word term (also matches nothing)
+_BOUNDARY_CLASS = "a-z0-9"
+_META = set(".^$*+?()[]{}|\\")
+_TOKEN_SPLIT = re.compile(r"[\s'\-]+")
+_CATEGORIES = frozenset(str(c) for c in HealthCategory)
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconEntry:
+    """One line of the data file: a regex body over folded text and its categories."""
+
+    body: str
+    categories: frozenset[str]
+    kind: str  # "word" or "re"
+    first: str | None  # first folded character for "word" entries (lookup bucket)
+
+
+def _escape(token: str) -> str:
+    return "".join("\\" + ch if ch in _META else ch for ch in token)
+
+
+def word_body(term: str) -> str:
+    """Regex body of a natural-language term: folded words joined by separators."""
+    tokens = [t for t in _TOKEN_SPLIT.split(fold(term).strip()) if t]
+    parts = []
+    for token in tokens:
+        plural = "s?" if len(token) >= 4 and token.isalpha() and token.isascii() else ""
+        parts.append(_escape(token) + plural)
+    return _SEP.join(parts)
+
+
+def parse_lexicon(text: str, *, source: str = DATA_FILE) -> list[LexiconEntry]:
+    """Parse the TSV format; merge entries with the same body. Raises ConfigError."""
+    merged: dict[tuple[str, str], set[str]] = {}
+    first_of: dict[tuple[str, str], str | None] = {}
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) not in (2, 3):
+            raise ConfigError(f"{source}:{lineno}: expected term<TAB>categories[<TAB>kind]")
+        term, cats_field = fields[0].strip(), fields[1].strip()
+        kind = fields[2].strip() if len(fields) == 3 else "word"
+        cats = {c.strip() for c in cats_field.split(",") if c.strip()}
+        unknown = cats - _CATEGORIES
+        if not cats or unknown:
+            raise ConfigError(f"{source}:{lineno}: unknown health category {sorted(unknown)}")
+        if kind == "word":
+            body = word_body(term)
+            first: str | None = fold(term).strip()[:1]
+        elif kind == "re":
+            try:
+                re.compile(term)
+            except re.error as exc:
+                raise ConfigError(f"{source}:{lineno}: bad regular expression ({exc})") from exc
+            body, first = term, None
+        else:
+            raise ConfigError(f"{source}:{lineno}: unknown kind {kind!r} (word or re)")
+        if not body:
+            raise ConfigError(f"{source}:{lineno}: empty term")
+        if not body.isascii():
+            raise ConfigError(f"{source}:{lineno}: terms must fold to ASCII")
+        key = (kind, body)
+        merged.setdefault(key, set()).update(cats)
+        first_of[key] = first
+    return [
+        LexiconEntry(body=b, categories=frozenset(c), kind=k, first=first_of[(k, b)])
+        for (k, b), c in merged.items()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class HealthLexicon:
+    """Compiled lexicon. Immutable; build once (``load_health_lexicon``) and reuse."""
+
+    entries: tuple[LexiconEntry, ...]
+    body: str = field(init=False)
+    pattern: str = field(init=False)
+    entry_patterns: tuple[str, ...] = field(init=False)
+    regex: re.Pattern[str] = field(init=False)
+    _exact: tuple[tuple[re.Pattern[str], frozenset[str], str | None], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Longest bodies first so that "diabete gestationnel" wins over "diabete" at the
+        # same position (Python alternation is ordered; the others report any match).
+        ordered = sorted(self.entries, key=lambda e: (e.kind != "re", -len(e.body), e.body))
+        body = "|".join(f"(?:{e.body})" for e in ordered)
+        b = _BOUNDARY_CLASS
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "pattern", f"(?:^|[^{b}])(?:{body})(?:[^{b}]|$)")
+        object.__setattr__(
+            self,
+            "entry_patterns",
+            tuple(f"(?:^|[^{b}])(?:{e.body})(?:[^{b}]|$)" for e in ordered),
+        )
+        object.__setattr__(
+            self, "regex", re.compile(f"(?<![{b}])(?:{body})(?![{b}])", re.ASCII)
+        )
+        exact = tuple(
+            (re.compile(f"(?:{e.body})", re.ASCII), e.categories, e.first) for e in ordered
+        )
+        object.__setattr__(self, "_exact", exact)
+
+    def categories_of_term(self, matched: str) -> frozenset[str]:
+        """Categories of one matched (folded) term: union over every entry it matches."""
+        out: set[str] = set()
+        first = matched[:1]
+        for rx, cats, entry_first in self._exact:
+            if entry_first is not None and entry_first != first:
+                continue
+            if rx.fullmatch(matched):
+                out.update(cats)
+        return frozenset(out)
+
+    def categories_folded(self, folded: str, pos: int = 0, endpos: int | None = None) -> set[str]:
+        """Categories mentioned in already-folded text (optionally a slice of it)."""
+        out: set[str] = set()
+        end = len(folded) if endpos is None else endpos
+        for m in self.regex.finditer(folded, pos, end):
+            out.update(self.categories_of_term(m.group()))
+        return out
+
+    def categories(self, text: str) -> set[str]:
+        """Health categories mentioned anywhere in ``text`` (any case, with or without accents)."""
+        return self.categories_folded(fold(text))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+@lru_cache(maxsize=1)
+def load_health_lexicon() -> HealthLexicon:
+    """The packaged French lexicon (parsed and compiled once per process)."""
+    text = resources.files("sentinelle.lexicon").joinpath(DATA_FILE).read_text("utf-8")
+    return HealthLexicon(tuple(parse_lexicon(text)))
+
+
+__all__ = ["DATA_FILE", "HealthLexicon", "LexiconEntry", "load_health_lexicon", "parse_lexicon"]

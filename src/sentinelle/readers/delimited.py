@@ -1,0 +1,241 @@
+"""Delimited text reader: CSV and its cousins (``;`` ``,`` TAB ``|``), streamed with polars.
+
+Format reference: RFC 4180 (Common Format and MIME Type for CSV Files), which French
+exports bend freely: ``;`` as delimiter (the decimal separator is ``,``), cp1252 encoding,
+CRLF line ends, no header, ragged rows. Everything here is read as text: polars with
+``infer_schema=False`` gives every column ``pl.String`` and keeps leading zeros (a phone
+``0612...`` or a département ``01`` must not become a number).
+
+How a file is read:
+
+1. :mod:`sentinelle.readers.encoding` sniffs the encoding from the first bytes.
+2. :mod:`sentinelle.readers._dialect` sniffs delimiter, quote, header and newline from
+   the decoded sample (``ReadOptions`` may force encoding, delimiter and header).
+3. :mod:`sentinelle.readers._blocks` streams the content as blocks cut on record
+   boundaries (``chunk_rows`` / ``chunk_bytes``, bounded memory, line-length limit),
+   decoded to UTF-8 block by block.
+4. Each block is parsed by ``polars.read_csv`` with a fixed all-String schema so chunks
+   line up. A block polars rejects is not fatal: invalid UTF-8 is re-decoded as cp1252,
+   rows with more fields than the header widen the schema (extra columns named
+   ``column_K``), and malformed quoting is read without quoting; each fallback is written
+   in :attr:`Table.warnings` (never with content).
+
+``Table.header`` holds the header cells as written (``None`` for headerless files). The
+frame's column ``i`` is header cell ``i`` made unique and non-empty (``column_i`` when
+empty, ``name_2`` for a repeat); headerless frames are named ``column_1..N``. ``first_line``
+is the line of the chunk's first row; row ``k`` of a chunk is on line ``first_line + k``
+unless quoted fields hold line breaks. Blank lines are rows of nulls (so that holds).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import polars as pl
+
+from sentinelle.errors import InputError
+from sentinelle.readers._blocks import Block, iter_blocks, read_head, to_utf8
+from sentinelle.readers._dialect import (
+    Dialect,
+    complete_sample,
+    delimiter_consistency,
+    guess_delimiter,
+    sniff_dialect,
+)
+from sentinelle.readers.base import ReadOptions, Source, Table
+from sentinelle.readers.encoding import (
+    EncodingGuess,
+    decode_head,
+    resolve_encoding,
+    sniff_encoding,
+)
+
+FORMAT = "csv"
+EXTENSIONS = (".csv", ".tsv", ".tab", ".psv", ".txt", ".dat", ".exp")
+_POLARS_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, ValueError)
+
+
+def sniff(head: bytes, name: str) -> float:
+    """High (0.5-0.9) when most lines split into the same number (>= 2) of fields."""
+    guess = sniff_encoding(head, at_eof=False)
+    if guess is None or not head[guess.bom :]:
+        return 0.0
+    # a head shorter than the usual sniffing sample is the whole content: keep its last line
+    whole = len(head) < ReadOptions().head_bytes
+    sample = complete_sample(decode_head(head, guess), at_eof=whole)
+    delimiter, share = guess_delimiter(sample)
+    if delimiter is None:
+        return 0.0
+    _, fields, records = delimiter_consistency(sample, delimiter)
+    hint = 0.05 if name.lower().endswith(EXTENSIONS[:4]) else 0.0
+    if records < 2:
+        return 0.3 + hint if fields >= 3 else 0.0
+    if share < 0.6:
+        return 0.0
+    return round(min(0.9, 0.5 + 0.35 * share + hint), 3)
+
+
+def _column_names(header: list[str] | None, count: int) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    for i in range(count):
+        cell = header[i].strip() if header and i < len(header) else ""
+        name = cell or f"column_{i + 1}"
+        base, n = name, 1
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _max_fields(data: bytes, delimiter: str) -> int:
+    lines = pl.Series([data.decode("utf-8", errors="replace")]).str.split("\n").explode()
+    most = lines.str.count_matches(re.escape(delimiter)).max()
+    return int(most or 0) + 1  # type: ignore[arg-type]
+
+
+def _parse(
+    block: Block, dialect: Dialect, names: list[str], guess: EncodingGuess, path: str
+) -> tuple[pl.DataFrame, list[str]]:
+    """Parse one block; fall back leniently instead of failing (see module docstring)."""
+    warnings: list[str] = []
+    quote = dialect.quote if block.quoted else None
+    data = block.data
+    checked = guess.codec != "utf-8"
+    if checked:
+        data, note = to_utf8(data, guess, path, block.first_line)
+        warnings.extend([note] if note else [])
+
+    def attempt(cols: list[str], q: str | None, ragged: bool) -> pl.DataFrame:
+        return pl.read_csv(
+            data,
+            has_header=False,
+            separator=dialect.delimiter,
+            quote_char=q,
+            schema=dict.fromkeys(cols, pl.String),
+            infer_schema=False,
+            truncate_ragged_lines=ragged,
+            raise_if_empty=False,
+            missing_columns="insert",
+        )
+
+    try:
+        return attempt(names, quote, False), warnings
+    except _POLARS_ERRORS:
+        pass
+    if not checked:
+        fixed, note = to_utf8(data, guess, path, block.first_line)
+        if note:
+            data = fixed
+            warnings.append(note)
+            try:
+                return attempt(names, quote, False), warnings
+            except _POLARS_ERRORS:
+                pass
+    wide = max(_max_fields(data, dialect.delimiter), len(names))
+    cols = _column_names(names, wide)
+    if wide > len(names):
+        warnings.append(f"ragged rows: up to {wide} fields where the header has {len(names)}")
+    try:
+        return attempt(cols, quote, True), warnings
+    except _POLARS_ERRORS:
+        pass
+    warnings.append("malformed quoting: rows read without quoting")
+    return attempt(cols, None, True), warnings
+
+
+def _dialect(head: bytes, at_eof: bool, guess: EncodingGuess, options: ReadOptions) -> Dialect:
+    sample = complete_sample(decode_head(head, guess), at_eof)
+    for delimiter in (options.delimiter, ","):
+        dialect = sniff_dialect(sample, delimiter=delimiter, has_header=options.has_header)
+        if dialect is not None:
+            return dialect
+    raise AssertionError("unreachable: a forced delimiter always gives a dialect")
+
+
+def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
+    """Stream ``source`` as :class:`Table` chunks of at most ``options.chunk_rows`` rows."""
+    head, at_eof = read_head(source, options.head_bytes)
+    if not head:
+        raise InputError(source.path, "empty file")
+    guess = resolve_encoding(
+        source.path,
+        head,
+        at_eof=at_eof,
+        forced=options.encoding,
+        binary_reason="binary content, not delimited text",
+    )
+    if not head[guess.bom :]:
+        raise InputError(source.path, "empty file")
+    dialect = _dialect(head, at_eof, guess, options)
+    fmt = "tsv" if dialect.delimiter == "\t" else FORMAT
+    names = _column_names(None, dialect.columns)
+    header: list[str] | None = None
+    rows_before = 0
+    first = True
+    with source.open() as stream:
+        for block in iter_blocks(
+            stream,
+            guess,
+            path=source.path,
+            chunk_bytes=options.chunk_bytes,
+            chunk_rows=options.chunk_rows,
+            max_line_bytes=options.max_line_bytes,
+            quote=dialect.quote,
+        ):
+            table = _table(source, block, dialect, names, guess, fmt)
+            if first and dialect.has_header:
+                header, names, table = _split_header(table, names)
+            table.header = header
+            table.row_offset = rows_before
+            rows_before += table.frame.height
+            if table.frame.height or (first and header is not None):
+                yield table
+            first = False
+
+
+def _table(
+    source: Source,
+    block: Block,
+    dialect: Dialect,
+    names: list[str],
+    guess: EncodingGuess,
+    fmt: str,
+) -> Table:
+    try:
+        frame, warnings = _parse(block, dialect, names, guess, source.path)
+    except _POLARS_ERRORS:
+        raise InputError(
+            source.path, f"cannot parse delimited rows from line {block.first_line}"
+        ) from None
+    return Table(
+        frame=frame,
+        header=None,
+        format=fmt,
+        encoding=guess.name,
+        first_line=block.first_line,
+        warnings=[*block.warnings, *warnings],
+        extra=dialect.as_extra(),
+    )
+
+
+def _split_header(table: Table, names: list[str]) -> tuple[list[str], list[str], Table]:
+    """Take the first row of the first chunk as the header row."""
+    frame = table.frame
+    if frame.height == 0:
+        return [], names, table
+    cells = ["" if v is None else str(v) for v in frame.row(0)]
+    while cells and not cells[-1]:
+        cells.pop()  # trailing empty cells (or columns only ragged data rows have)
+    new_names = _column_names(cells, frame.width)
+    table.frame = frame.slice(1).rename(dict(zip(frame.columns, new_names, strict=True)))
+    extra = table.frame.columns[len(cells) :]
+    if extra and table.frame.select(pl.any_horizontal(pl.col(extra).is_not_null()).any()).item():
+        table.warnings.append(
+            f"ragged rows: up to {frame.width} fields where the header has {len(cells)}"
+        )
+    table.first_line += 1 + sum(c.count("\n") for c in cells)
+    return cells, new_names, table

@@ -1,0 +1,167 @@
+"""Per-file accumulation of findings across chunks, ending in a :class:`FileReport`.
+
+Distinct values are counted from 64-bit hashes of the normalised values (kept in memory
+for the duration of one file only, never written), so a file read in many chunks gives the
+same ``distinct`` as a file read whole.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from sentinelle.entities import Entity
+from sentinelle.identifiers._series import SeriesCheck
+from sentinelle.report.model import ColumnReport, EntityStats, FileReport, Location
+from sentinelle.report.risk import assess_risk
+
+MAX_SHOWN_VALUES = 1000
+MAX_TEXT_LOCATIONS = 200
+
+
+def shape_preview(value: str, limit: int = 16) -> str:
+    """A non-identifying shape: letters become ``X``/``x``, digits ``*``; length capped."""
+    out = []
+    for ch in value[:limit]:
+        if ch.isdigit():
+            out.append("*")
+        elif ch.isalpha():
+            out.append("X" if ch.isupper() else "x")
+        else:
+            out.append(ch)
+    return "".join(out) + ("…" if len(value) > limit else "")
+
+
+@dataclass(slots=True)
+class _Column:
+    index: int
+    name: str | None
+    entity: str | None
+    confidence: float
+    reasons: tuple[str, ...]
+    non_empty: int = 0
+    valid: int = 0
+    preview: str | None = None
+    health: Counter[str] = field(default_factory=Counter)
+    shown: list[str] | None = None
+
+
+@dataclass(slots=True)
+class FileAccumulator:
+    """Collects the findings of one file; :meth:`finish` makes the report."""
+
+    path: str
+    show_values: bool = False
+    format: str | None = None
+    encoding: str | None = None
+    size: int = 0
+    records: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    invalid: Counter[str] = field(default_factory=Counter)
+    hashes: dict[str, list[pl.Series]] = field(default_factory=dict)
+    health: Counter[str] = field(default_factory=Counter)
+    columns: dict[int, _Column] = field(default_factory=dict)
+    locations: list[Location] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    values: dict[str, set[str]] = field(default_factory=dict)
+    text_locations: Counter[str] = field(default_factory=Counter)
+
+    # -- columns -------------------------------------------------------------------------
+    def column(
+        self, index: int, name: str | None, entity: str | None, confidence: float,
+        reasons: tuple[str, ...],
+    ) -> _Column:
+        col = self.columns.get(index)
+        if col is None:
+            col = _Column(index, name, entity, confidence, reasons)
+            self.columns[index] = col
+        return col
+
+    def add_distinct(self, entity: str, normalised: pl.Series) -> None:
+        if normalised.len():
+            self.hashes.setdefault(entity, []).append(normalised.hash(seed=0x5E17))
+            self._remember(entity, normalised)
+
+    def _remember(self, entity: str, normalised: pl.Series) -> None:
+        if not self.show_values:
+            return
+        seen = self.values.setdefault(entity, set())
+        room = MAX_SHOWN_VALUES - len(seen)
+        if room > 0:
+            seen.update(normalised.unique(maintain_order=True).head(room).to_list())
+
+    def add_check(
+        self, entity: str, check: SeriesCheck, col: _Column | None, first_line: int,
+        mask: str | None = None,
+    ) -> None:
+        """A vectorised identifier check over a column chunk."""
+        count, invalid = check.count, check.invalid
+        self.counts[entity] += count
+        self.invalid[entity] += invalid
+        valid_values = check.normalised.filter(check.valid)
+        self.add_distinct(entity, valid_values)
+        if col is not None and col.entity == entity:
+            col.valid += count
+            if col.preview is None and mask is not None:
+                col.preview = mask
+        if count:
+            first = int(check.valid.arg_true()[0])
+            self.locations.append(
+                Location(entity, first_line + first, col.index + 1 if col else None, count)
+            )
+
+    def add_presence(self, entity: str, values: pl.Series, col: _Column, first_line: int,
+                     rows: pl.Series) -> None:
+        """A column whose entity is present whenever the cell is non-empty (names...)."""
+        n = values.len()
+        self.counts[entity] += n
+        col.valid += n
+        self.add_distinct(entity, values)
+        if col.preview is None and n:
+            col.preview = shape_preview(str(values[0]))
+        if n:
+            self.locations.append(Location(entity, first_line + int(rows[0]), col.index + 1, n))
+
+    def add_text_match(self, entity: str, line: int, valid: bool, normalised: str) -> None:
+        if not valid:
+            self.invalid[entity] += 1
+            return
+        self.counts[entity] += 1
+        self.add_distinct(entity, pl.Series([normalised], dtype=pl.String))
+        if self.text_locations[entity] < MAX_TEXT_LOCATIONS:
+            self.text_locations[entity] += 1
+            self.locations.append(Location(entity, line))
+
+    # -- report --------------------------------------------------------------------------
+    def finish(self) -> FileReport:
+        stats: dict[str, EntityStats] = {}
+        for entity in sorted(set(self.counts) | set(self.invalid)):
+            parts = self.hashes.get(entity)
+            distinct = int(pl.concat(parts).n_unique()) if parts else 0
+            if self.counts[entity] or self.invalid[entity]:
+                stats[entity] = EntityStats(self.counts[entity], distinct, self.invalid[entity])
+        health = {k: v for k, v in self.health.items() if v}
+        level, score = assess_risk({k: v.count for k, v in stats.items()}, health, self.records)
+        columns = [
+            ColumnReport(
+                index=c.index, name=c.name,
+                entity=(Entity.HEALTH if c.entity == "FREE_TEXT" and c.health else
+                        (None if c.entity == "FREE_TEXT" else c.entity)),
+                confidence=c.confidence,
+                valid_ratio=(c.valid / c.non_empty) if c.non_empty else 0.0,
+                preview=c.preview, health=dict(c.health), reasons=list(c.reasons),
+                values=c.shown,
+            )
+            for c in sorted(self.columns.values(), key=lambda c: c.index)
+        ]
+        return FileReport(
+            path=self.path, format=self.format, encoding=self.encoding, bytes=self.size,
+            records=self.records, risk=level, score=score, entities=stats, health=health,
+            columns=columns, errors=list(self.errors), locations=self.locations,
+            values=({k: sorted(v) for k, v in self.values.items()} if self.show_values else None),
+        )
+
+
+__all__ = ["FileAccumulator", "shape_preview"]

@@ -1,0 +1,253 @@
+"""Exact ground truth of a generated export (schema ``sentinelle.truth/1``).
+
+The truth is computed from what the generator wrote (the export columns) and what it knows
+about each cell (the ``meta`` frame of ``export.Chunk``), chunk by chunk; distinct values
+are kept as de-duplicated polars Series so memory grows with distinct values only.
+``NOTES`` spells out how every figure is counted; a scanner's report is compared with it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from sentinelle.atomic import write_text
+from sentinelle.entities import Entity
+from sentinelle.synth import vocab
+from sentinelle.synth.config import SynthConfig
+from sentinelle.synth.export import NIR_NNP, NIR_TYPO, NIR_VALID, Chunk
+from sentinelle.synth.labs import Labs
+from sentinelle.synth.layout import Layout
+
+SCHEMA = "sentinelle.truth/1"
+NOTES: dict[str, str] = {
+    "count": "valid occurrences: non-empty cells of the entity's columns (for PHONE also the "
+             "numbers embedded in comments); for NIR / NIR_NO_KEY / NNP only cells whose value "
+             "passes the check (see below)",
+    "distinct": "distinct normalised values over all columns of the entity (and, for PHONE, "
+                "the comments)",
+    "invalid": "cells shaped like the entity that fail its check digits (NIR typos); 0 for "
+               "the other entities: the generator writes no malformed values",
+    "NIR": "normalised = compact 15 characters (spaces, dots and hyphens removed, upper "
+           "case); valid = strict structure and key 97 - (N mod 97), 2A->19, 2B->18 (passes "
+           "stdnum.fr.nir.is_valid); NNP values in the NIR column count under NNP, the column "
+           "entity stays NIR; empty cells are not counted",
+    "NIR_NO_KEY": "split layout: the body column (13 characters, separators removed) with "
+                  "the key in the next column (entity null); count = bodies whose key "
+                  "matches, invalid = bodies whose key does not; NNP bodies (empty key) count "
+                  "under NNP",
+    "NNP": "13 digits [78][12] + caisse + order, no key; normalised = the digits",
+    "FINESS": "the lab's FINESS, 9 digits, Luhn-valid; normalised = the digits",
+    "RPPS": "11 digits starting 10, Luhn-valid; normalised = the digits",
+    "PERSON_NAME": "NOM, NOM de naissance, PRENOM, treating doctor, prescriber and sampler "
+                   "cells; normalised = the cell as written (no case folding)",
+    "DATE_OF_BIRTH": "normalised = ISO date (the file writes one date format, see "
+                     "'date_format')",
+    "ADDRESS": "address line 1, line 2 and town cells; normalised = the cell as written",
+    "POSTAL_CODE": "5 digits; normalised = the cell",
+    "PHONE": "fixed and mobile columns plus numbers embedded in comments; normalised = "
+             "E.164 (+33..., +262... for Reunion mobiles written 0692..., which parse only "
+             "with region RE); every number is valid for libphonenumber",
+    "EMAIL": "normalised = lower case",
+    "BLOOD_GROUP": "group (canonical 'A+', O never 0), Rh phenotype (canonical Fisher-Race "
+                   "'CcDee') and Kell (canonical 'K+'/'K-') columns; distinct over the "
+                   "canonical forms of the three",
+    "CREDENTIAL": "login and password cells; normalised = the cell as written",
+    "HEALTH": "comment cells (health notes and neutral remarks); normalised = the cell as "
+              "written; 'health' counts the comment cells mentioning each category",
+    "rang": "ayants droit (children) carry a parent's NIR (rang 2+): their NIR does not "
+            "match their own sex and date of birth; rang 1 rows always match",
+    "persons": "distinct real persons (a person in two labs counts once; each child counts)",
+    "by_departement": "records per département of the lab; by_residence_departement: records "
+                      "per département of the patient's postal code",
+    "date_range": "first and last sampling date in the file",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    """Everything a scanner (or an assessment) should find in one generated file."""
+
+    config: dict[str, Any]
+    records: int
+    persons: int
+    entities: dict[str, dict[str, int]]
+    columns: list[dict[str, Any]]
+    health: dict[str, int]
+    by_lab: dict[str, dict[str, Any]]
+    by_departement: dict[str, int]
+    by_residence_departement: dict[str, int]
+    date_range: tuple[str, str]
+    format: str  # noqa: A003
+    encoding: str
+    delimiter: str
+    header: bool
+    date_format: str
+    nir_layout: str
+    dirt: dict[str, int]
+    file: dict[str, Any]
+    registry: dict[str, Any] | None = None
+    notes: dict[str, str] = field(default_factory=lambda: dict(NOTES))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"schema": SCHEMA}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def write(self, path: str | Path) -> None:
+        write_text(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n")
+
+
+class _Distinct:
+    """Distinct values of one entity across chunks (kept de-duplicated)."""
+
+    def __init__(self, dtype: pl.DataType) -> None:
+        self.values = pl.Series([], dtype=dtype)
+
+    def add(self, *series: pl.Series) -> None:
+        parts = [self.values, *(s.drop_nulls().cast(self.values.dtype) for s in series)]
+        self.values = pl.concat(parts).unique()
+
+    def __len__(self) -> int:
+        return self.values.len()
+
+
+def _iso(day: int) -> str:
+    return (date(1970, 1, 1) + timedelta(days=int(day))).isoformat()
+
+
+class TruthBuilder:
+    """Accumulates the truth chunk by chunk."""
+
+    def __init__(self, cfg: SynthConfig, layout: Layout, labs: Labs) -> None:
+        self.cfg, self.layout, self.labs = cfg, layout, labs
+        self.by_entity: dict[Entity, list[str]] = {}
+        for spec in layout.columns:
+            if spec.entity is not None:
+                self.by_entity.setdefault(spec.entity, []).append(spec.key)
+        nir_entity = Entity.NIR_NO_KEY if layout.split_nir else Entity.NIR
+        self.nir_entity = nir_entity
+        self.counts: dict[Entity, list[int]] = {}  # count, invalid
+        self.distinct: dict[Entity, _Distinct] = {}
+        for entity in [*self.by_entity, Entity.NNP]:
+            int_valued = entity in (Entity.DATE_OF_BIRTH, Entity.PHONE)
+            self.counts[entity] = [0, 0]
+            self.distinct[entity] = _Distinct(pl.Int64 if int_valued else pl.String)
+        self.records = 0
+        self.persons = 0
+        self.health = np.zeros(len(vocab.CATEGORIES), dtype=np.int64)
+        self.lab_records = np.zeros(len(labs), dtype=np.int64)
+        self.lab_persons = np.zeros(len(labs), dtype=np.int64)
+        self.res_records = np.zeros(len(vocab.departements().codes), dtype=np.int64)
+        self.day_min: int | None = None
+        self.day_max: int | None = None
+        self.dirt = {"nir_typos": 0, "nnp_cells": 0, "ayant_droit_persons": 0,
+                     "persons_in_two_labs": 0, "comment_phones": 0, "name_typo_rows": 0}
+
+    def add(self, chunk: Chunk) -> None:
+        frame, meta = chunk.frame, chunk.meta
+        self.records += frame.height
+        persons = meta.select("person", "child").unique()
+        self.persons += persons.height
+        self.dirt["ayant_droit_persons"] += int(persons["child"].sum())
+        self.dirt["persons_in_two_labs"] += int(meta.filter(pl.col("second"))["person"].n_unique())
+        self.dirt["name_typo_rows"] += chunk.name_typos
+        for entity, keys in self.by_entity.items():
+            self._add_entity(entity, keys, frame, meta)
+        status = meta["nir_status"]
+        self._bump(self.nir_entity, int((status == NIR_VALID).sum()), int((status == NIR_TYPO).sum()))
+        self.distinct[self.nir_entity].add(meta["nir_norm"])
+        self._bump(Entity.NNP, int((status == NIR_NNP).sum()), 0)
+        self.distinct[Entity.NNP].add(meta["nnp_norm"])
+        self.dirt["nir_typos"] += int((status == NIR_TYPO).sum())
+        self.dirt["nnp_cells"] += int((status == NIR_NNP).sum())
+        self.dirt["comment_phones"] += int((meta["comment_phone"] > 0).sum())
+        mask = meta["health"].to_numpy()
+        for i in range(len(self.health)):
+            self.health[i] += int(((mask >> i) & 1).sum())
+        labs = meta["lab"].to_numpy()
+        self.lab_records += np.bincount(labs, minlength=len(self.lab_records))
+        pairs = meta.select("person", "lab").unique()["lab"].to_numpy()
+        self.lab_persons += np.bincount(pairs, minlength=len(self.lab_persons))
+        self.res_records += np.bincount(meta["res_dept"].to_numpy(), minlength=len(self.res_records))
+        days = meta["day"]
+        lo, hi = int(days.min()), int(days.max())  # type: ignore[arg-type]
+        self.day_min = lo if self.day_min is None else min(self.day_min, lo)
+        self.day_max = hi if self.day_max is None else max(self.day_max, hi)
+
+    def _bump(self, entity: Entity, count: int, invalid: int) -> None:
+        self.counts[entity][0] += count
+        self.counts[entity][1] += invalid
+
+    def _add_entity(self, entity: Entity, keys: list[str], frame: pl.DataFrame,
+                    meta: pl.DataFrame) -> None:
+        if entity in (Entity.NIR, Entity.NIR_NO_KEY):
+            return  # counted from the NIR status
+        if entity == Entity.DATE_OF_BIRTH:
+            values = [meta["dob"]]
+        elif entity == Entity.PHONE:
+            values = [meta["tel"], meta["mobile"],
+                      meta["comment_phone"].filter(meta["comment_phone"] > 0)]
+        elif entity == Entity.EMAIL:
+            values = [meta["email"]]
+        elif entity == Entity.BLOOD_GROUP:
+            values = [meta["gs"], meta["pheno"], meta["kell"]]
+        else:
+            values = [frame[k] for k in keys]
+        self._bump(entity, sum(int(v.is_not_null().sum()) for v in values), 0)
+        self.distinct[entity].add(*values)
+
+    def finish(self, *, file: dict[str, Any], registry: dict[str, Any] | None) -> Truth:
+        cfg, labs, layout = self.cfg, self.labs, self.layout
+        entities = {
+            str(e): {"count": c[0], "distinct": len(self.distinct[e]), "invalid": c[1]}
+            for e, c in self.counts.items()
+        }
+        columns = [
+            {"index": i, "name": layout.headers[i] if cfg.header else None,
+             "entity": str(spec.entity) if spec.entity else None, "key": spec.key}
+            for i, spec in enumerate(layout.columns)
+        ]
+        by_lab = {
+            labs.code[i]: {"records": int(self.lab_records[i]), "persons": int(self.lab_persons[i]),
+                           "finess": labs.finess[i], "name": labs.name[i],
+                           "departement": labs.dept_code[i]}
+            for i in range(len(labs))
+        }
+        by_dept: dict[str, int] = {}
+        for i in range(len(labs)):
+            by_dept[labs.dept_code[i]] = by_dept.get(labs.dept_code[i], 0) + int(self.lab_records[i])
+        codes = vocab.departements().codes
+        by_res = {codes[i]: int(v) for i, v in enumerate(self.res_records) if v}
+        return Truth(
+            config=cfg.to_dict(),
+            records=self.records,
+            persons=self.persons,
+            entities=entities,
+            columns=columns,
+            health={c: int(v) for c, v in zip(vocab.CATEGORIES, self.health, strict=True)},
+            by_lab=by_lab,
+            by_departement=dict(sorted(by_dept.items())),
+            by_residence_departement=by_res,
+            date_range=(_iso(self.day_min or 0), _iso(self.day_max or 0)),
+            format=cfg.format,
+            encoding=cfg.codec,
+            delimiter=cfg.effective_delimiter,
+            header=cfg.header,
+            date_format=layout.date_format,
+            nir_layout="split" if layout.split_nir else "single",
+            dirt=dict(self.dirt),
+            file=file,
+            registry=registry,
+        )
+
+
+__all__ = ["NOTES", "SCHEMA", "Truth", "TruthBuilder"]

@@ -1,0 +1,75 @@
+"""CSV / TSV writer: the Mega-Bus-like flat file (RFC 4180 quoting where needed).
+
+Separator ``;`` ``,`` ``|`` or tab (``tsv``), optional header row, CRLF or LF line ends,
+encoded in cp1252, latin-1, utf-8 or utf-8-sig (BOM once, at the start). Cells are quoted
+only when they hold the separator, a quote or a line break. polars renders each chunk to
+text; Python only encodes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import IO, Any
+
+import polars as pl
+
+from sentinelle.atomic import atomic_open
+from sentinelle.errors import OutputError
+from sentinelle.synth.config import SynthConfig
+
+FORMAT = "csv"
+
+
+class DelimitedWriter:
+    def __init__(self, path: Path, cfg: SynthConfig, headers: tuple[str, ...]) -> None:
+        self.path = path
+        self.headers = headers
+        self.header = cfg.header
+        self.separator = cfg.effective_delimiter
+        self.line_end = "\r\n" if cfg.crlf else "\n"
+        codec = cfg.codec
+        self.first_codec = codec
+        self.codec = "utf-8" if codec == "utf-8-sig" else codec
+        self._stack = contextlib.ExitStack()
+        self._handle: IO[bytes] | None = None
+        self._chunks = 0
+        self._bytes = 0
+
+    def __enter__(self) -> DelimitedWriter:
+        self._handle = self._stack.enter_context(atomic_open(self.path, "wb"))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stack.__exit__(*exc)
+
+    @property
+    def bytes_written(self) -> int:
+        return self._bytes
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if self._handle is None:
+            raise OutputError(f"{self.path}: writer is not open")
+        named = frame.rename(dict(zip(frame.columns, self.headers, strict=True)))
+        text = named.write_csv(
+            separator=self.separator,
+            line_terminator=self.line_end,
+            include_header=self.header and self._chunks == 0,
+            quote_style="necessary",
+            null_value="",
+        )
+        codec = self.first_codec if self._chunks == 0 else self.codec
+        try:
+            data = text.encode(codec)
+        except UnicodeEncodeError:
+            raise OutputError(f"{self.path}: a generated value cannot be encoded in {codec}") from None
+        self._handle.write(data)
+        self._bytes += len(data)
+        self._chunks += 1
+
+
+def open_writer(path: Path, cfg: SynthConfig, headers: tuple[str, ...]) -> DelimitedWriter:
+    return DelimitedWriter(path, cfg, headers)
+
+
+__all__ = ["FORMAT", "DelimitedWriter", "open_writer"]
