@@ -122,7 +122,9 @@ def test_invalid(value: str) -> None:
         assert value not in str(info.value)
 
 
-@pytest.mark.parametrize(("written", "canonical"), [("A", "A"), ("ab", "AB"), ("0", "O"), ("O", "O")])
+@pytest.mark.parametrize(
+    ("written", "canonical"), [("A", "A"), ("ab", "AB"), ("0", "O"), ("O", "O")]
+)
 def test_bare_abo(written: str, canonical: str) -> None:
     assert not blood_group.is_valid(written)
     assert blood_group.validate(written, bare_abo=True) == canonical

@@ -52,7 +52,11 @@ def test_invalid(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("written", "masked"),
-    [("jean.dupont@example.fr", "*@*.fr"), ("X@Y.COM", "*@*.com"), ("not an address", "*** ** *******")],
+    [
+        ("jean.dupont@example.fr", "*@*.fr"),
+        ("X@Y.COM", "*@*.com"),
+        ("not an address", "*** ** *******"),
+    ],
 )
 def test_mask(written: str, masked: str) -> None:
     assert email.mask(written) == masked

@@ -151,9 +151,9 @@ _place = st.one_of(
         st.sampled_from([f"{d:02d}" for d in range(1, 96)] + ["2A", "2B"]),
         st.integers(0, 999).map(lambda c: f"{c:03d}"),
     ).map("".join),
-    st.tuples(st.sampled_from(["97", "98", "99"]), st.integers(0, 999).map(lambda c: f"{c:03d}")).map(
-        "".join
-    ),
+    st.tuples(
+        st.sampled_from(["97", "98", "99"]), st.integers(0, 999).map(lambda c: f"{c:03d}")
+    ).map("".join),
 )
 BODIES = st.tuples(
     st.sampled_from("123478"),

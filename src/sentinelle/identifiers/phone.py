@@ -139,7 +139,7 @@ def _desc_pattern(desc: object, length: int) -> str | None:
     return pattern
 
 
-def _region_pattern(region: str, length: int) -> str | None:
+def _region_pattern(region: str, length: int) -> tuple[str, str] | None:
     """One regex equivalent to ``_number_type_helper(nsn, region) != UNKNOWN``."""
     metadata = PhoneMetadata.metadata_for_region(region)
     general = _desc_pattern(metadata.general_desc, length)

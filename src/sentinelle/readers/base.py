@@ -11,6 +11,12 @@ Each reader is one module in ``sentinelle.readers`` exposing:
   :class:`~sentinelle.errors.InputError` (or a subclass) naming ``source.path`` when the
   content cannot be read. Errors never quote the content.
 
+A container reader (archive, mailbox, e-mail with attachments) yields :class:`Source`
+objects for its members instead of chunks, named ``outer!inner`` (the scan driver scans
+them recursively, up to ``ReadOptions.max_depth``). It raises
+:class:`~sentinelle.errors.LimitExceeded` for a member over a limit, or yields a
+:class:`Skip` so that the rest of the container is still read.
+
 Readers are discovered (every module of the package with those names), not registered.
 """
 
@@ -56,6 +62,12 @@ class ReadOptions:
     delimiter: str | None = None  # force a delimiter
     has_header: bool | None = None  # force header presence
     head_bytes: int = 64 * 1024  # how much of the start is used for sniffing
+    # Containers (archives, mailboxes): limits against bombs and traversal tricks.
+    max_depth: int = 10  # nesting of containers (outer!inner!innermost)
+    max_members: int = 100_000  # members of one container
+    max_expanded_bytes: int = 20 * 1024**3  # total bytes expanded from one top-level source
+    max_member_bytes: int = 4 * 1024**3  # one member
+    max_ratio: float = 200.0  # expanded / compressed size of a member (zip bomb)
 
 
 @dataclass(slots=True)
@@ -91,4 +103,13 @@ class Text:
     warnings: list[str] = field(default_factory=list)  # lenient fallbacks used (never content)
 
 
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A container member that was not read (encrypted, over a limit, corrupt)."""
+
+    path: str
+    reason: str
+
+
 Chunk = Table | Text
+Item = Table | Text | Source | Skip

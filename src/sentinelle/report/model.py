@@ -76,7 +76,8 @@ class FileReport:
     entities: dict[str, EntityStats] = field(default_factory=dict)
     health: dict[str, int] = field(default_factory=dict)
     columns: list[ColumnReport] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # coverage lost: listed in `incomplete`
+    warnings: list[str] = field(default_factory=list)  # read leniently, nothing lost
     locations: list[Location] = field(default_factory=list)
     values: dict[str, list[str]] | None = None  # only with --show-values
 
@@ -98,6 +99,8 @@ class FileReport:
             "columns": [c.to_dict() for c in self.columns],
             "errors": list(self.errors),
         }
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         if self.values is not None:
             out["values"] = {k: list(v) for k, v in sorted(self.values.items())}
         return out

@@ -65,6 +65,7 @@ class FileAccumulator:
     columns: dict[int, _Column] = field(default_factory=dict)
     locations: list[Location] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     values: dict[str, set[str]] = field(default_factory=dict)
     text_locations: Counter[str] = field(default_factory=Counter)
 
@@ -159,7 +160,7 @@ class FileAccumulator:
         return FileReport(
             path=self.path, format=self.format, encoding=self.encoding, bytes=self.size,
             records=self.records, risk=level, score=score, entities=stats, health=health,
-            columns=columns, errors=list(self.errors), locations=self.locations,
+            columns=columns, errors=list(self.errors), warnings=list(self.warnings), locations=self.locations,
             values=({k: sorted(v) for k, v in self.values.items()} if self.show_values else None),
         )
 

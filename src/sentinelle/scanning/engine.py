@@ -19,7 +19,7 @@ from sentinelle.detect.text import TextDetector
 from sentinelle.entities import Entity
 from sentinelle.errors import InputError, SentinelleError
 from sentinelle.readers import read_source
-from sentinelle.readers.base import ReadOptions, Source, Table, Text
+from sentinelle.readers.base import ReadOptions, Skip, Source, Table, Text
 from sentinelle.report.model import FileReport, ScanReport
 from sentinelle.scanning.accumulate import FileAccumulator
 from sentinelle.scanning.sources import Skipped, iter_sources
@@ -58,29 +58,71 @@ def _scan_text_chunk(chunk: Text, acc: FileAccumulator, detector: TextDetector) 
     acc.counts[Entity.HEALTH] += lines_with_health
 
 
-def scan_source(source: Source, config: ScanConfig, detector: TextDetector) -> FileReport:
-    """Scan one source; read errors end up in the report's ``errors``, never raised."""
-    acc = FileAccumulator(path=source.path, show_values=config.show_values,
-                          size=source.size or 0)
+@dataclass(slots=True)
+class _Part:
+    acc: FileAccumulator
     plans: list[ColumnPlan] | None = None
+
+
+def scan_source(
+    source: Source, config: ScanConfig, detector: TextDetector, *, depth: int = 0
+) -> list[FileReport]:
+    """Scan one source (and, recursively, the members of a container).
+
+    Read errors end up in the reports' ``errors``; nothing is raised. A table with a name
+    (a sheet, a database table) is reported as ``path!name``.
+    """
+    main = _Part(FileAccumulator(path=source.path, show_values=config.show_values,
+                                 size=source.size or 0))
+    parts: dict[str, _Part] = {}
+    nested: list[FileReport] = []
+    used = False
     try:
-        for chunk in read_source(source, config.read):
-            acc.format = acc.format or chunk.format
-            acc.encoding = acc.encoding or chunk.encoding
-            if isinstance(chunk, Table):
-                if plans is None:
-                    plans = classify_table(chunk.frame, chunk.header,
-                                           sample_rows=config.sample_rows)
-                scan_table_chunk(chunk, plans, acc, detector)
+        for item in read_source(source, config.read):
+            if isinstance(item, Source):
+                if depth + 1 > config.read.max_depth:
+                    nested.append(_failed(item.path, f"nested deeper than {config.read.max_depth} levels, not read"))
+                else:
+                    nested += scan_source(item, config, detector, depth=depth + 1)
+                continue
+            if isinstance(item, Skip):
+                nested.append(_failed(item.path, item.reason))
+                continue
+            part = main
+            name = getattr(item, "part", None)
+            if isinstance(item, Table) and name:
+                part = parts.get(name) or parts.setdefault(name, _Part(FileAccumulator(
+                    path=f"{source.path}!{name}", show_values=config.show_values)))
             else:
-                _scan_text_chunk(chunk, acc, detector)
-            for warning in getattr(chunk, "warnings", ()) or ():
-                if warning not in acc.errors:
-                    acc.errors.append(warning)
+                used = True
+            acc = part.acc
+            acc.format = acc.format or item.format
+            acc.encoding = acc.encoding or item.encoding
+            if isinstance(item, Table):
+                if part.plans is None:
+                    part.plans = classify_table(item.frame, item.header,
+                                                sample_rows=config.sample_rows)
+                scan_table_chunk(item, part.plans, acc, detector)
+            else:
+                _scan_text_chunk(item, acc, detector)
+            for warning in getattr(item, "warnings", ()) or ():
+                if warning not in acc.warnings:
+                    acc.warnings.append(warning)
     except InputError as exc:
-        acc.errors.append(exc.reason)
+        main.acc.errors.append(exc.reason)
+        used = True
     except SentinelleError as exc:
-        acc.errors.append(str(exc))
+        main.acc.errors.append(str(exc))
+        used = True
+    reports = [p.acc.finish() for p in parts.values()]
+    if used or not (parts or nested):
+        reports.insert(0, main.acc.finish())
+    return reports + nested
+
+
+def _failed(path: str, reason: str) -> FileReport:
+    acc = FileAccumulator(path=path)
+    acc.errors.append(reason)
     return acc.finish()
 
 
@@ -104,9 +146,9 @@ def scan(
         if isinstance(item, Skipped):
             incomplete.append({"path": item.path, "reason": item.reason})
             continue
-        report = scan_source(item, config, detector)
-        files.append(report)
-        incomplete += [{"path": report.path, "reason": e} for e in report.errors]
+        for report in scan_source(item, config, detector):
+            files.append(report)
+            incomplete += [{"path": report.path, "reason": e} for e in report.errors]
         if progress:
             progress.advance(item.path, item.size or 0)
     return ScanReport(files=files, version=__version__, incomplete=incomplete,

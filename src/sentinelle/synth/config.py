@@ -77,7 +77,7 @@ class SynthConfig:
     registry_lab: str | None = None  # lab code for ``registry_path``; None = all labs
     registry_extra_rate: float = 0.25  # registry persons not in the export, per exported one
     registry_update_rate: float = 0.1  # per field (address, phone, married name)
-    chunk_size: int = 100_000
+    chunk_size: int = 50_000  # persons per chunk: bounds memory (~0.5 GB at 50,000)
 
     def __post_init__(self) -> None:
         if self.patients < 1:

@@ -24,7 +24,7 @@ from sentinelle.synth.comments import Comments, make_comments
 from sentinelle.synth.config import SynthConfig
 from sentinelle.synth.dirt import blank, names_with_typos, nir_typos
 from sentinelle.synth.labs import DOCTORS_PER_LAB, SAMPLERS_PER_LAB, Labs
-from sentinelle.synth.layout import Layout
+from sentinelle.synth.layout import Layout, strip_accents
 from sentinelle.synth.numbers import PHONE_STYLES, nir_written, phone_written
 from sentinelle.synth.people import YEAR, to_days, unaccent
 
@@ -56,15 +56,20 @@ def _style(rng: np.random.Generator, n: int, main: int, mix: float, count: int) 
     return np.where(rng.random(n) < mix, other, main)
 
 
-def _doctor_names(labs: Labs, style: int) -> tuple[pl.Series, pl.Series]:
+def _doctor_names(labs: Labs, layout: Layout) -> tuple[pl.Series, pl.Series]:
+    """Display names of the labs' doctors and samplers (a few hundred: plain Python)."""
+    def upper(nom: str) -> str:
+        return nom.upper() if layout.upper_accents else strip_accents(nom).upper()
+
+    style = layout.doctor_style
     docs = []
     for nom, prenom in zip(labs.doctor_nom, labs.doctor_prenom, strict=True):
-        upper = nom.upper()
-        docs.append((f"Dr {upper} {prenom}", f"{upper} {prenom}", f"Docteur {prenom} {upper}",
-                     f"{upper} {prenom[0]}.")[style])
+        up = upper(nom)
+        docs.append((f"Dr {up} {prenom}", f"{up} {prenom}", f"Docteur {prenom} {up}",
+                     f"{up} {prenom[0]}.")[style])
     samplers = []
     for nom, prenom in zip(labs.sampler_nom, labs.sampler_prenom, strict=True):
-        samplers.append(f"IDE {nom.upper()}" if style % 2 else f"{prenom} {nom.upper()}")
+        samplers.append(f"IDE {upper(nom)}" if style % 2 else f"{prenom} {upper(nom)}")
     return pl.Series(docs), pl.Series(samplers)
 
 
@@ -141,7 +146,7 @@ def build_chunk(rng: np.random.Generator, persons: pl.DataFrame, cfg: SynthConfi
     k_style = _style(rng, n, layout.kell_style, layout.blood_mix, blood.KELL_STYLES)
 
     # doctors, samplers
-    doc_names, smp_names = _doctor_names(labs, layout.doctor_style)
+    doc_names, smp_names = _doctor_names(labs, layout)
     doctor = rows["doctor"].to_numpy()
     prescriber = np.where(rng.random(n) < 0.65, doctor,
                           r_lab * DOCTORS_PER_LAB + rng.integers(0, DOCTORS_PER_LAB, n))
