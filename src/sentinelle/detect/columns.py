@@ -21,10 +21,18 @@ from types import ModuleType
 
 import polars as pl
 
-from sentinelle.detect.headers import FREE_TEXT, NEUTRAL, NIR_KEY, OTHER_DATE, header_hint
-from sentinelle.detect.shapes import Shape, non_empty, shape_of
+from sentinelle.detect.headers import (
+    FREE_TEXT,
+    NEUTRAL,
+    NIR_KEY,
+    OTHER_DATE,
+    HeaderHint,
+    header_hint,
+)
+from sentinelle.detect.shapes import Shape, non_empty, shapes_of
 from sentinelle.entities import Entity
 from sentinelle.identifiers import nir as nir_module
+from sentinelle.identifiers._series import SeriesCheck, collect_checks
 
 #: Entities whose values are checked with an identifier module (check digits or structure).
 CHECKED: dict[str, str] = {
@@ -76,10 +84,41 @@ class _Vote:
     reasons: list[str] = field(default_factory=list)
 
 
-def _ratio(entity: str, values: pl.Series) -> float:
-    if values.len() == 0:
-        return 0.0
-    return identifier(entity).check_series(values).count / values.len()
+@dataclass(slots=True)
+class _Evidence:
+    """What is known about one column: sample values, shape, header hint, checks run."""
+
+    index: int
+    name: str | None
+    values: pl.Series
+    shape: Shape
+    hint: HeaderHint | None
+    checks: dict[str, SeriesCheck] = field(default_factory=dict)
+
+    def wanted(self) -> list[str]:
+        """The identifier checks this column deserves (shape candidates + header's)."""
+        if self.shape.n == 0:
+            return []
+        out = _candidates(self.shape)
+        if self.hint and self.hint.entity in CHECKED:
+            out.append(self.hint.entity)
+            if self.hint.entity == Entity.NIR:
+                out.append(Entity.NIR_NO_KEY)
+        return list(dict.fromkeys(out))
+
+    def ratio(self, entity: str) -> float:
+        check = self.checks.get(entity)
+        if check is None or self.values.len() == 0:
+            return 0.0
+        return check.count / self.values.len()
+
+
+def _run_checks(columns: list[_Evidence]) -> None:
+    """Run every wanted (column, identifier) check in one parallel batch."""
+    pairs = [(ev, entity) for ev in columns for entity in ev.wanted()]
+    queries = [identifier(entity).check_lazy(ev.values) for ev, entity in pairs]
+    for (ev, entity), check in zip(pairs, collect_checks(queries), strict=True):
+        ev.checks[entity] = check
 
 
 def _candidates(shape: Shape) -> list[str]:
@@ -96,34 +135,31 @@ def _candidates(shape: Shape) -> list[str]:
             9: [Entity.FINESS, Entity.ADELI, Entity.SIREN],
             5: [Entity.POSTAL_CODE],
         }.get(shape.mode_len, [])
-    if shape.mean_len >= 20 and shape.mode_len in (27, 25, 26, 28):
+    if shape.mode_len in (27, 28) and shape.digits < 0.3 and shape.at_sign < 0.3:
         out.append(Entity.IBAN)
-    if shape.mode_len in (27,) and shape.digits < 0.3:
-        out.append(Entity.IBAN)
-    if 8 <= shape.mode_len <= 14 and shape.at_sign < 0.3:
+    if shape.phone_like > 0.3 and 9 <= shape.mode_len <= 14:
         out.append(Entity.PHONE)
-    if 6 <= shape.mean_len <= 22 and shape.at_sign < 0.3:
+    if shape.date_like > 0.3:
         out.append(Entity.DATE_OF_BIRTH)
-    if shape.mean_len <= 24 and shape.digits < 0.5 and shape.at_sign < 0.3:
+    if shape.mean_len <= 16 and shape.distinct <= 120 and shape.digits < 0.5 and shape.date_like < 0.3:
         out.append(Entity.BLOOD_GROUP)
     return list(dict.fromkeys(out))
 
 
-def _birth_dates_plausible(values: pl.Series) -> bool:
+def _birth_dates_plausible(check: SeriesCheck) -> bool:
     """Birth dates span decades; sampling or file dates sit in a few recent years."""
-    check = identifier(Entity.DATE_OF_BIRTH).check_series(values)
     years = check.normalised.filter(check.valid).str.slice(0, 4).cast(pl.Int32, strict=False)
     years = years.drop_nulls()
     if years.len() == 0:
         return False
     span = int(years.max()) - int(years.min())  # type: ignore[operator]
-    return span >= 15 and float(years.median() or 0) < 2012  # type: ignore[arg-type]
+    return span >= 30 and float(years.median() or 0) <= 1995  # type: ignore[arg-type]
 
 
-def _best_identifier(shape: Shape, values: pl.Series) -> _Vote | None:
+def _best_identifier(ev: _Evidence) -> _Vote | None:
     best: _Vote | None = None
-    for entity in _candidates(shape):
-        ratio = _ratio(entity, values)
+    for entity in _candidates(ev.shape):
+        ratio = ev.ratio(entity)
         if best is None or ratio > best.ratio + 0.05:
             best = _Vote(entity, ratio, [f"{ratio:.0%} of sampled values are valid {entity}"])
     return best
@@ -139,37 +175,46 @@ def _first_name_ratio(values: pl.Series) -> float:
         from sentinelle.names import first_name_ratio
     except ImportError:  # pragma: no cover - the names package ships with sentinelle
         return 0.0
-    return first_name_ratio(values)
+    return first_name_ratio(values, any_token=True)
+
+
+def _looks_free_text(shape: Shape) -> bool:
+    """Sentences: long, with spaces, many different values, not addresses."""
+    return (shape.mean_len >= 18 and shape.spaces >= 0.5 and shape.street < 0.5
+            and shape.distinct >= min(20, max(3, shape.n // 10)))
 
 
 def _presence_vote(shape: Shape, values: pl.Series, after_postal: bool) -> _Vote | None:
     """Names, addresses, credentials and free text from value shape alone."""
     if shape.n == 0:
         return None
-    if shape.mean_len >= 18 and shape.spaces >= 0.5 and shape.street < 0.5:
+    if _looks_free_text(shape):
         return _Vote(FREE_TEXT, shape.spaces, ["long free text"])
+    if shape.titled >= 0.5:
+        return _Vote(Entity.PERSON_NAME, shape.titled, [f"{shape.titled:.0%} start with a title"])
     if shape.street >= 0.5:
         return _Vote(Entity.ADDRESS, shape.street, [f"{shape.street:.0%} contain a street word"])
     many = shape.distinct >= min(40, max(5, shape.n // 4))
-    if shape.letters_only_name >= 0.9 and many:
-        if after_postal:
+    if shape.letters_only_name >= 0.9:
+        if after_postal and many:
             return _Vote(Entity.ADDRESS, shape.letters_only_name, ["place names after a postal code"])
         ratio = _first_name_ratio(values)
-        reason = f"{ratio:.0%} known first names" if ratio >= 0.3 else "name-shaped, many values"
-        return _Vote(Entity.PERSON_NAME, shape.letters_only_name, [reason])
-    if shape.mixed_secret >= 0.8 and shape.cardinality >= 0.9 and shape.spaces < 0.05:
-        return _Vote(Entity.CREDENTIAL, shape.mixed_secret, ["unique mixed letters and digits"])
+        if (ratio >= 0.5 and shape.distinct >= 5) or many:
+            reason = f"{ratio:.0%} contain a known first name" if ratio >= 0.5 else "name-shaped, many values"
+            return _Vote(Entity.PERSON_NAME, shape.letters_only_name, [reason])
+    secretish = shape.secret_strict + shape.digits * (shape.date_like < 0.9)
+    if shape.secret_strict >= 0.3 and secretish >= 0.75 and shape.cardinality >= 0.8 and shape.spaces < 0.05:
+        return _Vote(Entity.CREDENTIAL, shape.secret_strict, ["unique passwords (mixed case and digits)"])
+    if shape.login_like >= 0.5 and shape.cardinality >= 0.8 and shape.spaces < 0.05:
+        return _Vote(Entity.CREDENTIAL, shape.login_like, ["unique logins"])
     return None
 
 
-def _classify(
-    index: int, name: str | None, values: pl.Series, after_postal: bool
-) -> ColumnPlan:
-    shape = shape_of(values)
-    hint = header_hint(name)
+def _classify(ev: _Evidence, after_postal: bool) -> ColumnPlan:
+    index, name, values, shape, hint = ev.index, ev.name, ev.values, ev.shape, ev.hint
     if shape.n == 0:
         return ColumnPlan(index, name, None, 0.0, 0.0, ("empty",))
-    vote = _best_identifier(shape, values)
+    vote = _best_identifier(ev)
     if vote and vote.entity == Entity.FINESS and vote.ratio >= 0.9:
         vote.entity = _luhn9_entity(values, shape)
     hinted = hint.entity if hint else None
@@ -179,7 +224,7 @@ def _classify(
         entity = hinted
         if hinted == Entity.NIR and shape.mode_len == 13:
             entity = Entity.NIR_NO_KEY
-        ratio = _ratio(entity, values)
+        ratio = ev.ratio(entity)
         if entity == Entity.DATE_OF_BIRTH and ratio < 0.5:
             entity = None
         if entity and ratio >= 0.3:
@@ -194,14 +239,13 @@ def _classify(
     if hinted in PRESENCE:
         conf = hint.strength  # type: ignore[union-attr]
         return ColumnPlan(index, name, hinted, conf, 1.0, (f"header '{hinted}' words",))
-    if hinted == FREE_TEXT or (hinted is None and shape.mean_len >= 18 and shape.spaces >= 0.5
-                              and shape.street < 0.5):
+    if hinted == FREE_TEXT or (hinted is None and _looks_free_text(shape)):
         return ColumnPlan(index, name, FREE_TEXT, 0.9, 0.0, ("free text",), free_text=True)
     if hinted in (NEUTRAL, OTHER_DATE):
         return ColumnPlan(index, name, None, hint.strength, 0.0, (f"header says {hinted.lower()}",))  # type: ignore[union-attr]
     # 3. No usable header: values alone.
     if vote and vote.ratio >= 0.8:
-        if vote.entity == Entity.DATE_OF_BIRTH and not _birth_dates_plausible(values):
+        if vote.entity == Entity.DATE_OF_BIRTH and not _birth_dates_plausible(ev.checks[Entity.DATE_OF_BIRTH]):
             return ColumnPlan(index, name, None, 0.6, vote.ratio, ("dates, not birth dates",))
         if vote.entity in (Entity.SIREN, Entity.ADELI, Entity.FINESS) and vote.ratio < 0.95:
             pass  # Luhn lets 10% of random numbers through: demand near-certainty
@@ -255,12 +299,17 @@ def classify_table(
     """Classify every column of ``frame`` from its header and a sample of its values."""
     sample = frame.head(sample_rows) if frame.height > sample_rows else frame
     names = header if header is not None else [None] * frame.width
+    shapes = shapes_of(sample)
+    evidence = [
+        _Evidence(i, names[i] if i < len(names) else None, non_empty(series), shapes[i],
+                  header_hint(names[i] if i < len(names) else None))
+        for i, series in enumerate(sample.iter_columns())
+    ]
+    _run_checks(evidence)
     plans: list[ColumnPlan] = []
-    for index, series in enumerate(sample.iter_columns()):
+    for ev in evidence:
         after_postal = bool(plans) and plans[-1].entity == Entity.POSTAL_CODE
-        values = non_empty(series)
-        name = names[index] if index < len(names) else None
-        plans.append(_classify(index, name, values, after_postal))
+        plans.append(_classify(ev, after_postal))
     plans = _pair_nir_keys(plans, sample)
     return [
         p if p.entity != NIR_KEY or any(q.key_index == p.index for q in plans)

@@ -5,6 +5,8 @@ characters before and after a candidate, a *positive* word makes the entity like
 ("n° SS", "NIR", "sécu", "RPPS", "FINESS"...) and a *negative* word makes it unlikely
 ("Commande n°", "facture", "colis", "n° de suivi", "SIRET" next to a would-be NIR).
 When both kinds are present, the nearer one wins (a tie goes to the negative word).
+The window before a candidate may reach previous lines (a label such as "N° SS :" often
+sits on the line above); the window after it stops at the end of its line.
 
 Words are matched on folded text (lower case, no accents: see
 :mod:`sentinelle.lexicon.folding`) with ASCII letter/digit boundaries, so "sécu",
@@ -240,7 +242,7 @@ def context_of(entity: str, text: str, start: int, end: int, window: int) -> Con
     if r.positive is None and r.negative is None:
         return Context(None, None)
     before = fold(text[max(0, start - window) : start])
-    after = fold(text[end : end + window])
+    after = fold(text[end : end + window].split("\n", 1)[0])
     pos, pos_word = _nearest(r.positive, before, after)
     neg, neg_word = _nearest(r.negative, before, after)
     return Context(pos, neg, pos_word, neg_word)

@@ -18,9 +18,9 @@ rendered in three dialects:
 The prefilter dialects only drop look-arounds and widen classes, so on any line where
 ``exact`` matches, ``folded`` (on the folded bytes) and ``raw`` match too. Placeholders in
 bodies keep that true: ``§`` is a separator (space, dot, hyphen, no-break spaces; plain in
-the folded bytes), ``¤`` any character but a newline or ASCII digit, ``¦`` any character
-but a newline, ASCII digit or letter (both widened to "not a newline" for the folded
-bytes, where ``²`` reads ``2``). A non-ASCII letter may appear only inside a class next to
+the folded bytes), ``¦`` a space or comma after a word, ``¤`` any character but a
+newline or ASCII digit (widened to "not a newline" for the folded bytes, where ``²``
+reads ``2``). A non-ASCII letter may appear only inside a class next to
 its ASCII base letter (``[eé]``); the folded dialect drops it. Case-insensitive parts are
 scoped ``(?i:...)``. No pattern can match a newline: matches never span lines.
 
@@ -46,7 +46,7 @@ _RENDER = {
     # placeholder: (exact and raw, folded)
     "§": ("[ .\\-\u00a0\u202f]", "[ .\\-]"),
     "¤": ("[^\\n0-9]", "[^\\n]"),
-    "¦": ("[^\\n0-9A-Za-z]", "[^\\n]"),
+    "¦": ("[ ,\u00a0\u202f]", "[ ,]"),
 }
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
@@ -63,15 +63,15 @@ class EntityPattern:
     right: str = ""
     group: str | None = None
 
-    def _render(self, dialect: int) -> str:
-        out = self.body
+    def _render(self, dialect: int, text: str | None = None) -> str:
+        out = self.body if text is None else text
         for placeholder, forms in _RENDER.items():
             out = out.replace(placeholder, forms[dialect])
         return out
 
     @property
     def exact(self) -> str:
-        return self.left + self._render(0) + self.right
+        return self._render(0, self.left + self.body + self.right)
 
     @property
     def raw(self) -> str:
@@ -95,7 +95,7 @@ _NIR_BODY13 = r"[1-478]§?[0-9]{2}§?[0-9]{2}§?(?:[0-9]{2}|2[ABab])§?[0-9]{3}�
 _POS = r"(?i:pos(?:iti(?:f|ve))?|n[eé]g(?:ati(?:f|ve))?)"
 _RHD = rf"(?:(?i:rh(?:[eé]sus)?)§{{0,2}}:?§{{0,2}}(?:-?1|[+\-]|{_POS})|[+\-]|{_POS})"
 _ABO = r"(?:AB|A|B|O|0)"
-_GROUPE = r"(?i:gr(?:oupe|p)?\.?(?:§{1,2}sanguin)?)§{0,2}:?§{0,2}"
+_GROUPE = r"(?i:gr(?:oupe|p|\.)(?:§{1,2}sanguin)?)(?:§{1,3}|§{0,2}:§{0,2})"
 _STREET = (
     r"(?i:rue|avenue|av|boulevard|bd|blvd|chemin|all[eé]e|impasse|place|route|quai|cours"
     r"|r[eé]sidence|lotissement|hameau|lieu§?dit|square|cit[eé]|passage|sentier|voie"

@@ -49,7 +49,7 @@ class Policy:
 
 
 POLICIES: dict[str, Policy] = {
-    Entity.NIR: Policy((0.8, 0.99, 0.2), (0.6, 0.9, 0.1)),  # refined in _nir()
+    Entity.NIR: Policy((0.9, 0.99, 0.2), (0.6, 0.9, 0.1)),  # upper bounds; see _nir()
     Entity.NIR_NO_KEY: Policy((0.2, 0.9, 0.05)),
     Entity.NNP: Policy((0.2, 0.9, 0.05)),
     Entity.RPPS: Policy((0.3, 0.95, 0.05), (0.0, 0.8, 0.0)),
@@ -153,7 +153,7 @@ def score(
         if r.positive is None:
             return None
         before = fold(text[max(0, start - window) : start])
-        after = fold(text[end : end + window])
+        after = fold(text[end : end + window].split("\n", 1)[0])
         if r.positive.search(before) is None and r.positive.search(after) is None:
             return None
     ctx = context_of(entity, text, start, end, window)

@@ -19,6 +19,10 @@ _STREET = (
 )
 _NAME_SHAPE = r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ][A-Za-zÀ-ÖØ-öø-ÿŒœ' \-]{1,40}$"
 _PASSWORD = r"^\S{6,32}$"
+_DATE_LIKE = r"^(?:\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+_PHONE_LIKE = r"^(?:\+|00)?[0-9][0-9 .\-()]{7,20}$"
+_LOGIN = r"^[a-z][a-z._\-]{2,30}[0-9]{0,4}$"
+_TITLED = r"(?i)^(?:dr|docteur|pr|professeur|ide|inf|infirmi[eè]re?|mme|mlle|m\.|mr|sf|sage[- ]femme)[ .]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,11 @@ class Shape:
     spaces: float  # share with a space
     mixed_secret: float  # share shaped like a password: no space, letters and digits mixed
     upper_first: float  # share starting with an upper-case letter
+    date_like: float = 0.0  # share shaped like a date
+    phone_like: float = 0.0  # share shaped like a phone number
+    login_like: float = 0.0  # share shaped like a login (lower-case letters, digits at the end)
+    titled: float = 0.0  # share starting with a title (Dr, IDE, Mme...)
+    secret_strict: float = 0.0  # share with lower, upper and digit, no space (passwords)
 
     @property
     def cardinality(self) -> float:
@@ -49,61 +58,77 @@ def non_empty(series: pl.Series) -> pl.Series:
     return s.filter(s.is_not_null() & (s.str.len_chars() > 0))
 
 
-def shape_of(values: pl.Series) -> Shape:
-    """Shape features of already non-empty values (see :func:`non_empty`)."""
-    n = values.len()
-    if n == 0:
-        return Shape(0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    v = pl.col("v")
+def _features(v: pl.Expr) -> dict[str, pl.Expr]:
+    """Aggregations over ``v`` (stripped values, null where empty), one value each."""
     compact = v.str.replace_all(r"[\s.\-/]", "")
-    row = (
-        pl.DataFrame({"v": values})
-        .select(
-            distinct=v.n_unique(),
-            lens=compact.str.len_chars(),
-            digits=compact.str.contains(r"^(?:\d+|\d(?:\d{4}|\d{6})2[ABab]\d+)$").mean(),
-            at_sign=v.str.contains("@", literal=True).mean(),
-            name=v.str.contains(_NAME_SHAPE).mean(),
-            street=v.str.contains(_STREET).mean(),
-            mean_len=v.str.len_chars().mean(),
-            spaces=v.str.contains(" ", literal=True).mean(),
-            secret=(
-                v.str.contains(_PASSWORD)
-                & v.str.contains(r"\d")
-                & v.str.contains(r"[A-Za-z]")
-                & ~v.str.contains(r"^\d")
-            ).mean(),
-            upper=v.str.contains(r"^[A-ZÀ-Ö]").mean(),
-        )
-        .select(
-            "distinct",
-            "digits",
-            "at_sign",
-            "name",
-            "street",
-            "mean_len",
-            "spaces",
-            "secret",
-            "upper",
-            mode_len=pl.col("lens").mode().first(),
-            len_share=(pl.col("lens") == pl.col("lens").mode().first()).mean(),
-        )
-        .row(0, named=True)
-    )
-    return Shape(
-        n=n,
-        distinct=int(row["distinct"]),
-        mode_len=int(row["mode_len"] or 0),
-        len_share=float(row["len_share"] or 0.0),
-        digits=float(row["digits"] or 0.0),
-        at_sign=float(row["at_sign"] or 0.0),
-        letters_only_name=float(row["name"] or 0.0),
-        street=float(row["street"] or 0.0),
-        mean_len=float(row["mean_len"] or 0.0),
-        spaces=float(row["spaces"] or 0.0),
-        mixed_secret=float(row["secret"] or 0.0),
-        upper_first=float(row["upper"] or 0.0),
-    )
+    lens = compact.str.len_chars()
+    mode = lens.drop_nulls().mode().first()
+    return {
+        "n": v.count(),
+        "distinct": v.drop_nulls().n_unique(),
+        "mode_len": mode,
+        "len_share": (lens == mode).mean(),
+        "digits": compact.str.contains(r"^(?:\d+|\d(?:\d{4}|\d{6})2[ABab]\d+)$").mean(),
+        "at_sign": v.str.contains("@", literal=True).mean(),
+        "letters_only_name": v.str.contains(_NAME_SHAPE).mean(),
+        "street": v.str.contains(_STREET).mean(),
+        "mean_len": v.str.len_chars().mean(),
+        "spaces": v.str.contains(" ", literal=True).mean(),
+        "mixed_secret": (
+            v.str.contains(_PASSWORD)
+            & v.str.contains(r"\d")
+            & v.str.contains(r"[A-Za-z]")
+            & ~v.str.contains(r"^\d")
+        ).mean(),
+        "upper_first": v.str.contains(r"^[A-ZÀ-Ö]").mean(),
+        "date_like": v.str.contains(_DATE_LIKE).mean(),
+        "phone_like": v.str.contains(_PHONE_LIKE).mean(),
+        "login_like": v.str.contains(_LOGIN).mean(),
+        "titled": v.str.contains(_TITLED).mean(),
+        "secret_strict": (
+            v.str.contains(_PASSWORD) & v.str.contains("[a-z]") & v.str.contains("[A-Z]")
+            & v.str.contains("[0-9]")
+        ).mean(),
+    }
 
 
-__all__ = ["Shape", "non_empty", "shape_of"]
+def stripped(expr: pl.Expr) -> pl.Expr:
+    """Values stripped of surrounding whitespace; empty strings become null."""
+    v = expr.cast(pl.String).str.strip_chars()
+    return pl.when(v.str.len_chars() > 0).then(v)
+
+
+def shapes_of(frame: pl.DataFrame) -> list[Shape]:
+    """Shape features of every column of ``frame``, computed in one parallel query."""
+    if frame.width == 0:
+        return []
+    exprs = []
+    for i, name in enumerate(frame.columns):
+        for key, expr in _features(stripped(pl.col(name))).items():
+            exprs.append(expr.alias(f"{i}\x1f{key}"))
+    row = frame.lazy().select(exprs).collect().row(0)
+    per_col: list[dict[str, float]] = [{} for _ in frame.columns]
+    for (label, value) in zip((e.meta.output_name() for e in exprs), row, strict=True):
+        i, key = label.split("\x1f")
+        per_col[int(i)][key] = value
+    out = []
+    for feats in per_col:
+        n = int(feats["n"] or 0)
+        if n == 0:
+            out.append(_EMPTY)
+            continue
+        out.append(Shape(**{k: (int(v or 0) if k in _INTS else float(v or 0.0))
+                            for k, v in feats.items()}))
+    return out
+
+
+def shape_of(values: pl.Series) -> Shape:
+    """Shape features of one column."""
+    return shapes_of(pl.DataFrame({"v": values}))[0]
+
+
+_INTS = frozenset({"n", "distinct", "mode_len"})
+_EMPTY = Shape(0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+__all__ = ["Shape", "non_empty", "shape_of", "shapes_of", "stripped"]

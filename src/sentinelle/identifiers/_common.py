@@ -3,7 +3,7 @@
 - :func:`call_stdnum` runs a python-stdnum ``validate`` and maps its errors onto the
   Sentinelle error tree, without the value and without chaining stdnum's exception;
 - :func:`mask_chars` is the generic preview: every letter or digit becomes ``*``;
-- :func:`validate_dept_luhn` / :func:`check_dept_luhn_series` implement the common
+- :func:`validate_dept_luhn` / :func:`check_dept_luhn_lazy` implement the common
   "9 characters, département prefix, Luhn key" layout shared by ADELI, FINESS and the
   Assurance Maladie number.
 """
@@ -19,11 +19,10 @@ from stdnum import luhn
 
 from sentinelle.errors import InvalidChecksum, InvalidFormat, InvalidLength
 from sentinelle.identifiers._series import (
-    SeriesCheck,
     char_class,
     compact_expr,
+    lazy_check,
     luhn_expr,
-    run_check,
 )
 
 #: Separators stripped from numeric identifiers: whitespace, dots, hyphens, slashes, underscores.
@@ -92,12 +91,12 @@ def validate_dept_luhn(value: object, *, dept: str, label: str, letters: bool) -
     return number
 
 
-def check_dept_luhn_series(series: pl.Series, *, dept: str, letters: bool) -> SeriesCheck:
-    """Vectorised twin of :func:`validate_dept_luhn`."""
+def check_dept_luhn_lazy(series: pl.Series, *, dept: str, letters: bool) -> pl.LazyFrame:
+    """Vectorised twin of :func:`validate_dept_luhn`, as a lazy check query (not collected)."""
     n = pl.col("n")
     digits = n.str.replace("^2[AB]", "20")
     valid = n.str.slice(0, 2).str.contains(f"^{dept}$") & luhn_expr(digits, 9)
-    return run_check(
+    return lazy_check(
         series,
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE9_ALNUM if letters else _SHAPE9_DIGITS),

@@ -24,7 +24,7 @@ from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError
 from sentinelle.identifiers._common import (
     DEPT_WITH_CORSICA,
-    check_dept_luhn_series,
+    check_dept_luhn_lazy,
     compact_number,
     mask_dept9,
     validate_dept_luhn,
@@ -57,9 +57,14 @@ def mask(value: str) -> str:
     return mask_dept9(value)
 
 
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return check_dept_luhn_lazy(series, dept=DEPT_WITH_CORSICA, letters=True)
+
+
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = 9 characters; valid = département prefix and Luhn key."""
-    return check_dept_luhn_series(series, dept=DEPT_WITH_CORSICA, letters=True)
+    return SeriesCheck.from_frame(check_lazy(series).collect())
 
 
-__all__ = ["ENTITY", "check_series", "compact", "is_valid", "mask", "validate"]
+__all__ = ["ENTITY", "check_lazy", "check_series", "compact", "is_valid", "mask", "validate"]

@@ -36,7 +36,12 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat
 from sentinelle.identifiers._common import mask_chars
-from sentinelle.identifiers._series import SeriesCheck, char_class
+from sentinelle.identifiers._series import (
+    WHITESPACE_CHARS,
+    SeriesCheck,
+    char_class,
+    source,
+)
 
 ENTITY = Entity.BLOOD_GROUP
 
@@ -291,27 +296,23 @@ def _phenotype_expr(rhd: pl.Expr) -> pl.Expr:
     )
 
 
-def check_series(series: pl.Series, *, bare_abo: bool = False) -> SeriesCheck:
-    """Vectorised check: shaped = valid = a recognised notation; normalised = canonical."""
+def check_lazy(series: pl.Series, *, bare_abo: bool = False) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
     f = pl.col  # capture groups, unnested into columns named like them
     rhd_text = pl.coalesce(f("rhd"), f("rhdonly"))
     abo = f("abo").str.to_uppercase().str.replace("0", "O", literal=True)
     rhd = f("rhd_sign")
-    text = pl.col("v").str.replace_all(_TRIM, "")
-    rows = (
-        pl.DataFrame({"v": series.cast(pl.String)})
-        .lazy()
-        .with_row_index("i")
-        .with_columns(hit=text.str.contains(CELL_PATTERN).fill_null(False))
-    )
-    # capture groups are costly: extract them only on the (few) rows that match
-    frame = (
-        rows.filter(pl.col("hit"))
-        .select(pl.col("i"), g=text.str.extract_groups(CELL_PATTERN))
+    # strip_chars(WHITESPACE_CHARS) is the regex _TRIM of compact(), without a regex
+    text = pl.col("v").str.strip_chars(WHITESPACE_CHARS)
+    # capture groups are costly: extract them only where the (cheaper) match test says so;
+    # elsewhere every group is null, so every part below is null and ``s`` is false
+    groups = pl.when(text.str.contains(CELL_PATTERN)).then(text).str.extract_groups(CELL_PATTERN)
+    return (
+        source(series)
+        .select(g=groups)
         .unnest("g")
         .with_columns(rhd_sign=pl.when(rhd_text.is_not_null()).then(_sign_expr(rhd_text)))
         .select(
-            pl.col("i"),
             abo=abo,
             first=pl.when(abo.is_not_null())
             .then(pl.concat_str([abo, rhd.fill_null("")]))
@@ -329,25 +330,25 @@ def check_series(series: pl.Series, *, bare_abo: bool = False) -> SeriesCheck:
                 | pl.col("ph").is_not_null()
                 | pl.col("kell").is_not_null()
                 | (pl.lit(bare_abo) & pl.col("abo").is_not_null())
-            ),
+            ).fill_null(False),
             n=pl.concat_str(
                 [pl.col("first"), pl.col("ph"), pl.col("kell")], separator=" ", ignore_nulls=True
             ),
         )
-        .with_columns(n=pl.when(pl.col("s")).then(pl.col("n")))
+        .select(n=pl.when(pl.col("s")).then(pl.col("n")), s=pl.col("s"), ok=pl.col("s"))
     )
-    out = (
-        rows.join(frame, on="i", how="left", maintain_order="left")
-        .select(n=pl.col("n"), s=pl.col("s").fill_null(False))
-        .collect()
-    )
-    return SeriesCheck(out["n"], out["s"], out["s"])
+
+
+def check_series(series: pl.Series, *, bare_abo: bool = False) -> SeriesCheck:
+    """Vectorised check: shaped = valid = a recognised notation; normalised = canonical."""
+    return SeriesCheck.from_frame(check_lazy(series, bare_abo=bare_abo).collect())
 
 
 __all__ = [
     "CELL_PATTERN",
     "ENTITY",
     "BloodGroup",
+    "check_lazy",
     "check_series",
     "compact",
     "is_valid",

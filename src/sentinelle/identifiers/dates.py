@@ -30,7 +30,7 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat
 from sentinelle.identifiers._common import mask_chars
-from sentinelle.identifiers._series import SeriesCheck, char_class
+from sentinelle.identifiers._series import WHITESPACE_CHARS, SeriesCheck, char_class, source
 
 ENTITY = Entity.DATE_OF_BIRTH
 
@@ -120,9 +120,16 @@ def _dates_frame(series: pl.Series) -> pl.LazyFrame:
     """Columns ``date`` (first writing that gives an existing date in range) and ``first``
     (ISO spelling of the first writing that matches, possible or not)."""
     pivot = _pivot()
-    text = pl.col("v").str.replace_all(_TRIM, "")
-    isos, found = [], []
+    isos, found, groups = [], [], []
+    t = pl.col("t")
     for k, (_name, pattern) in enumerate(_COMPILED):
+        # capture groups are costly: extract them only where the match test says so
+        groups.append(
+            pl.when(t.str.contains(pattern.pattern))
+            .then(t)
+            .str.extract_groups(pattern.pattern)
+            .alias(f"g{k}")
+        )
         field = pl.col(f"g{k}").struct.field
         if "yy" in pattern.groupindex:
             yy = field("yy")
@@ -140,13 +147,10 @@ def _dates_frame(series: pl.Series) -> pl.LazyFrame:
         date = pl.col(f"iso{k}").str.to_date("%Y-%m-%d", strict=False)
         found.append(pl.when(in_range).then(date))
     return (
-        pl.DataFrame({"v": series.cast(pl.String)})
-        .lazy()
-        .select(t=text)
-        .select(
-            pl.col("t").str.extract_groups(pattern.pattern).alias(f"g{k}")
-            for k, (_name, pattern) in enumerate(_COMPILED)
-        )
+        source(series)
+        # strip_chars(WHITESPACE_CHARS) is the regex _TRIM of compact(), without a regex
+        .select(t=pl.col("v").str.strip_chars(WHITESPACE_CHARS))
+        .select(groups)
         .with_columns(isos)
         .select(date=pl.coalesce(found), first=pl.coalesce(pl.col(r"^iso\d+$")))
     )
@@ -157,22 +161,22 @@ def parse_series(series: pl.Series) -> pl.Series:
     return _dates_frame(series).collect()["date"].alias(series.name)
 
 
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return _dates_frame(series).select(
+        n=pl.coalesce(pl.col("date").dt.strftime("%Y-%m-%d"), pl.col("first")),
+        s=pl.col("first").is_not_null(),
+        ok=pl.col("date").is_not_null(),
+    )
+
+
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = a supported writing; valid = an existing date in range.
 
     ``normalised`` is the ISO ``yyyy-mm-dd`` string (for shaped but impossible dates, the
     ISO spelling of the first matching writing).
     """
-    frame = (
-        _dates_frame(series)
-        .select(
-            n=pl.coalesce(pl.col("date").dt.strftime("%Y-%m-%d"), pl.col("first")),
-            s=pl.col("first").is_not_null(),
-            ok=pl.col("date").is_not_null(),
-        )
-        .collect()
-    )
-    return SeriesCheck(frame["n"], frame["s"], frame["ok"])
+    return SeriesCheck.from_frame(check_lazy(series).collect())
 
 
 __all__ = [
@@ -180,6 +184,7 @@ __all__ = [
     "FORMATS",
     "MAX_YEAR",
     "MIN_YEAR",
+    "check_lazy",
     "check_series",
     "compact",
     "is_valid",

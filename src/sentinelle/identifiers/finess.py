@@ -23,7 +23,7 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError
 from sentinelle.identifiers._common import (
-    check_dept_luhn_series,
+    check_dept_luhn_lazy,
     compact_number,
     mask_dept9,
     validate_dept_luhn,
@@ -59,9 +59,23 @@ def mask(value: str) -> str:
     return mask_dept9(value)
 
 
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return check_dept_luhn_lazy(series, dept=DEPT, letters=True)
+
+
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = 9 characters; valid = département prefix and Luhn key."""
-    return check_dept_luhn_series(series, dept=DEPT, letters=True)
+    return SeriesCheck.from_frame(check_lazy(series).collect())
 
 
-__all__ = ["DEPT", "ENTITY", "check_series", "compact", "is_valid", "mask", "validate"]
+__all__ = [
+    "DEPT",
+    "ENTITY",
+    "check_lazy",
+    "check_series",
+    "compact",
+    "is_valid",
+    "mask",
+    "validate",
+]

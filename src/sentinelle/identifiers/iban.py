@@ -27,7 +27,7 @@ from stdnum import iban as stdnum_iban
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidChecksum, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import call_stdnum, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, char_class, compact_expr, run_check
+from sentinelle.identifiers._series import SeriesCheck, char_class, compact_expr, lazy_check
 
 ENTITY = Entity.IBAN
 
@@ -93,8 +93,8 @@ def _mod97_expr(digits: pl.Expr) -> pl.Expr:
     return rest
 
 
-def check_series(series: pl.Series) -> SeriesCheck:
-    """Vectorised check: shaped = FR/MC + 25 letters or digits; valid = mod 97 and RIB key."""
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
     n = pl.col("n")
     numbers = [str(10 + i) for i in range(26)]
     rearranged = pl.concat_str([n.str.slice(4), n.str.slice(0, 4)])
@@ -106,7 +106,7 @@ def check_series(series: pl.Series) -> SeriesCheck:
         + 3 * account.cast(pl.Int64, strict=False)
     )
     rib_ok = (97 - weighted % 97) == n.str.slice(25, 2).cast(pl.Int64, strict=False)
-    return run_check(
+    return lazy_check(
         series,
         compact_expr(pl.col("v"), separators=SEPARATORS).str.replace("^IBAN", ""),
         n.str.contains(_SHAPE),
@@ -114,9 +114,15 @@ def check_series(series: pl.Series) -> SeriesCheck:
     )
 
 
+def check_series(series: pl.Series) -> SeriesCheck:
+    """Vectorised check: shaped = FR/MC + 25 letters or digits; valid = mod 97 and RIB key."""
+    return SeriesCheck.from_frame(check_lazy(series).collect())
+
+
 __all__ = [
     "COUNTRIES",
     "ENTITY",
+    "check_lazy",
     "check_series",
     "compact",
     "is_valid",

@@ -26,7 +26,7 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat
 from sentinelle.identifiers import nir
-from sentinelle.identifiers._series import SeriesCheck, compact_expr
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, finish, source
 
 ENTITY = Entity.NIR
 
@@ -85,28 +85,28 @@ def mask(value: str) -> str:
     return nir.mask(compact(value))
 
 
-def check_series(series: pl.Series) -> SeriesCheck:
-    """Vectorised check of bare matricules and HL7 CX values (see the module docstring)."""
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
     v = pl.col("v")
     n = pl.col("n")
+    frame = (
+        source(series)
+        .with_columns(n=compact_expr(v.str.split("^").list.first(), separators=nir.SEPARATORS))
+        .with_columns(s=n.str.contains(f"^{nir.BODY_LENIENT}[0-9]{{2}}$").fill_null(False))
+        # the OID only matters where the matricule is shaped: skip the split elsewhere
+        .with_columns(v=pl.when(pl.col("s")).then(v))
+    )
     parts = v.str.split("^")
     oid = parts.list.get(3, null_on_oob=True).str.split("&").list.get(1, null_on_oob=True)
     oid_ok = ~v.str.contains("^", literal=True) | oid.str.strip_chars(" ").is_in(list(OID_KINDS))
     body = n.str.slice(0, 13)
     nir_ok = nir.body_structure_expr(body) & nir.key_matches_expr(body, n.str.slice(13, 2))
-    frame = (
-        pl.DataFrame({"v": series.cast(pl.String)})
-        .lazy()
-        .select(
-            n=compact_expr(parts.list.first(), separators=nir.SEPARATORS),
-            oid_ok=oid_ok.fill_null(False),
-        )
-        .with_columns(s=n.str.contains(f"^{nir.BODY_LENIENT}[0-9]{{2}}$").fill_null(False))
-        .with_columns(ok=nir_ok.fill_null(False) & pl.col("s") & pl.col("oid_ok"))
-        .with_columns(n=pl.when(pl.col("s")).then(n))
-        .collect()
-    )
-    return SeriesCheck(frame["n"], frame["s"], frame["ok"])
+    return finish(frame, nir_ok, oid_ok.fill_null(False))
+
+
+def check_series(series: pl.Series) -> SeriesCheck:
+    """Vectorised check of bare matricules and HL7 CX values (see the module docstring)."""
+    return SeriesCheck.from_frame(check_lazy(series).collect())
 
 
 __all__ = [
@@ -116,6 +116,7 @@ __all__ = [
     "OID_NIA",
     "OID_NIR",
     "OID_TEST",
+    "check_lazy",
     "check_series",
     "compact",
     "is_valid",

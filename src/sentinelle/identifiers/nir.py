@@ -28,7 +28,7 @@ import polars as pl
 
 from sentinelle.entities import Entity
 from sentinelle.errors import InvalidChecksum, InvalidFormat, InvalidLength
-from sentinelle.identifiers._series import SeriesCheck, char_class, compact_expr, run_check
+from sentinelle.identifiers._series import SeriesCheck, char_class, compact_expr, lazy_check
 
 ENTITY = Entity.NIR
 
@@ -132,18 +132,23 @@ def key_matches_expr(body: pl.Expr, key: pl.Expr) -> pl.Expr:
     return _key_expr(body) == key.cast(pl.String).str.strip_chars().str.zfill(2)
 
 
-def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
-    """Vectorised NIR check over a column: shaped (15 chars, lenient), valid (structure+key)."""
+def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
     n = pl.col("n")
     structure = body_structure_expr(n.str.slice(0, 13)) & (n.str.len_chars() == 15)
     key_ok = _key_expr(n.str.slice(0, 13)) == n.str.slice(13, 2)
     valid = (structure & key_ok) if strict else key_ok
-    return run_check(
+    return lazy_check(
         series,
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_LENIENT.pattern),
         valid,
     )
+
+
+def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
+    """Vectorised NIR check over a column: shaped (15 chars, lenient), valid (structure+key)."""
+    return SeriesCheck.from_frame(check_lazy(series, strict=strict).collect())
 
 
 __all__ = [
@@ -155,6 +160,7 @@ __all__ = [
     "body_structure_expr",
     "body_structure_ok",
     "calc_key",
+    "check_lazy",
     "check_series",
     "compact",
     "format",

@@ -4,7 +4,8 @@ Lab and hospital exports often split the NIR: a 13-character "matricule" column 
 2-digit "clé" column (HPRIM Net line 8 writes them space-separated). This module checks the
 body alone with the same structure as :mod:`sentinelle.identifiers.nir` (sex, year, month
 01-12 / 20-42 / 50-99, place of birth, order 001-999) and, with
-:func:`check_pair_series`, a body column against a key column.
+:func:`check_pair_series` (lazily: :func:`check_pair_lazy`), a body column against a key
+column.
 
 Without a key the structure is the only check, so a lone 13-digit column needs context
 (header, neighbouring key column): roughly 1 random 13-digit string in 50 passes it.
@@ -17,7 +18,7 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers import nir
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, run_check
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check
 
 ENTITY = Entity.NIR_NO_KEY
 
@@ -55,16 +56,46 @@ def mask(value: str) -> str:
     return f"{body[0]} ** ** ** *** ***"
 
 
-def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
-    """Vectorised check: shaped = 13-character body; valid = possible structure."""
+def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
     n = pl.col("n")
     shaped = n.str.contains(f"^{nir.BODY_LENIENT}$")
-    return run_check(
+    return lazy_check(
         series,
         compact_expr(pl.col("v"), separators=nir.SEPARATORS),
         shaped,
         nir.body_structure_expr(n) if strict else shaped,
     )
+
+
+def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
+    """Vectorised check: shaped = 13-character body; valid = possible structure."""
+    return SeriesCheck.from_frame(check_lazy(series, strict=strict).collect())
+
+
+def check_pair_lazy(body: pl.Series, key: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
+    """The query of :func:`check_pair_series`, not collected (columns ``n``, ``s``, ``ok``).
+
+    Raises ``ValueError`` at once (not at collect time) when the lengths differ.
+    """
+    if len(body) != len(key):
+        raise ValueError("body and key columns must have the same length")
+    b, k, s = pl.col("b"), pl.col("k"), pl.col("s")
+    shaped = b.str.contains(f"^{nir.BODY_LENIENT}$") & k.str.contains("^[0-9]{1,2}$")
+    frame = (
+        pl.DataFrame({"b": body.cast(pl.String), "k": key.cast(pl.String)})
+        .lazy()
+        .select(
+            b=compact_expr(b, separators=nir.SEPARATORS),
+            k=compact_expr(k, separators=nir.SEPARATORS),
+        )
+        .with_columns(s=shaped.fill_null(False))
+        # the key check only runs where both fields are shaped
+        .with_columns(b=pl.when(s).then(b), k=pl.when(s).then(k.str.zfill(2)))
+    )
+    key_ok = nir.key_matches_expr(b, k)
+    valid = (nir.body_structure_expr(b) & key_ok) if strict else key_ok
+    return frame.select(n=pl.concat_str([b, k]).cast(pl.String), s=s, ok=valid.fill_null(False) & s)
 
 
 def check_pair_series(body: pl.Series, key: pl.Series, *, strict: bool = True) -> SeriesCheck:
@@ -75,34 +106,13 @@ def check_pair_series(body: pl.Series, key: pl.Series, *, strict: bool = True) -
     structure is possible (if ``strict``) and the key matches. Both series must have the
     same length.
     """
-    if len(body) != len(key):
-        raise ValueError("body and key columns must have the same length")
-    b = compact_expr(pl.col("b"), separators=nir.SEPARATORS)
-    k = compact_expr(pl.col("k"), separators=nir.SEPARATORS)
-    frame = (
-        pl.DataFrame({"b": body.cast(pl.String), "k": key.cast(pl.String)})
-        .lazy()
-        .select(b=b, k=k)
-        .with_columns(
-            s=(
-                pl.col("b").str.contains(f"^{nir.BODY_LENIENT}$")
-                & pl.col("k").str.contains("^[0-9]{1,2}$")
-            ).fill_null(False)
-        )
-        .with_columns(k=pl.col("k").str.zfill(2))
-    )
-    key_ok = nir.key_matches_expr(pl.col("b"), pl.col("k"))
-    valid = (nir.body_structure_expr(pl.col("b")) & key_ok) if strict else key_ok
-    out = (
-        frame.with_columns(ok=valid.fill_null(False) & pl.col("s"))
-        .with_columns(n=pl.when(pl.col("s")).then(pl.concat_str([pl.col("b"), pl.col("k")])))
-        .collect()
-    )
-    return SeriesCheck(out["n"], out["s"], out["ok"])
+    return SeriesCheck.from_frame(check_pair_lazy(body, key, strict=strict).collect())
 
 
 __all__ = [
     "ENTITY",
+    "check_lazy",
+    "check_pair_lazy",
     "check_pair_series",
     "check_series",
     "compact",

@@ -21,7 +21,7 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import SEPARATORS, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, run_check
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check
 
 ENTITY = Entity.NNP
 
@@ -62,10 +62,10 @@ def mask(value: str) -> str:
     return f"{number[0]} * *** ********" if number[0] in "78" else "* * *** ********"
 
 
-def check_series(series: pl.Series) -> SeriesCheck:
-    """Vectorised check: shaped = 13 digits; valid = ``[78][12]`` prefix."""
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
     n = pl.col("n")
-    return run_check(
+    return lazy_check(
         series,
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE),
@@ -73,4 +73,9 @@ def check_series(series: pl.Series) -> SeriesCheck:
     )
 
 
-__all__ = ["ENTITY", "check_series", "compact", "is_valid", "mask", "validate"]
+def check_series(series: pl.Series) -> SeriesCheck:
+    """Vectorised check: shaped = 13 digits; valid = ``[78][12]`` prefix."""
+    return SeriesCheck.from_frame(check_lazy(series).collect())
+
+
+__all__ = ["ENTITY", "check_lazy", "check_series", "compact", "is_valid", "mask", "validate"]

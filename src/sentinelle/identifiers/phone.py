@@ -41,7 +41,7 @@ from phonenumbers import PhoneMetadata
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat
 from sentinelle.identifiers._common import mask_chars
-from sentinelle.identifiers._series import SeriesCheck, char_class
+from sentinelle.identifiers._series import SeriesCheck, char_class, source
 
 ENTITY = Entity.PHONE
 
@@ -176,18 +176,14 @@ def _valid_expr(nsn: pl.Expr, cc: int) -> pl.Expr:
     return result
 
 
-def check_series(series: pl.Series) -> SeriesCheck:
-    """Vectorised check: shaped = an accepted writing; valid = an assigned number range.
-
-    ``normalised`` is the E.164 form (for shaped but invalid national numbers, ``+33``
-    followed by the national significant number).
-    """
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    v = pl.col("v")
     if series.dtype.is_integer():
-        raw = series.cast(pl.String).str.zfill(10)
-    else:
-        raw = series.cast(pl.String)
-    v = pl.col("v").str.replace_all(SEPARATORS, "")
-    groups = v.str.extract_groups(_SHAPE)
+        v = v.str.zfill(10)  # a column read as numbers lost the leading 0
+    v = v.str.replace_all(SEPARATORS, "")
+    # capture groups are costly: extract them only where the (cheaper) match test says so
+    groups = pl.when(v.str.contains(_SHAPE)).then(v).str.extract_groups(_SHAPE)
     cc, nsn = pl.col("cc"), pl.col("nsn")
     valid_by_cc = {code: _valid_expr(nsn, int(code)) for code in COUNTRY_CODES}
 
@@ -207,9 +203,8 @@ def check_series(series: pl.Series) -> SeriesCheck:
     for code in COUNTRY_CODES:
         international_ok = pl.when(cc == code).then(valid_by_cc[code]).otherwise(international_ok)
     national_ok = pl.any_horizontal(*valid_by_cc.values())
-    frame = (
-        pl.DataFrame({"v": raw})
-        .lazy()
+    return (
+        source(series)
         .select(g=groups)
         .unnest("g")
         .with_columns(nsn=pl.coalesce(pl.col("intl"), pl.col("national")))
@@ -218,13 +213,21 @@ def check_series(series: pl.Series) -> SeriesCheck:
             ok=pl.when(cc.is_not_null()).then(international_ok).otherwise(national_ok),
             full_cc=pl.when(cc.is_not_null()).then(cc).otherwise(national_cc),
         )
-        .with_columns(
-            ok=pl.col("ok").fill_null(False) & pl.col("s"),
+        .select(
             n=pl.when(pl.col("s")).then(pl.concat_str([pl.lit("+"), pl.col("full_cc"), nsn])),
+            s=pl.col("s"),
+            ok=pl.col("ok").fill_null(False) & pl.col("s"),
         )
-        .collect()
     )
-    return SeriesCheck(frame["n"], frame["s"], frame["ok"])
+
+
+def check_series(series: pl.Series) -> SeriesCheck:
+    """Vectorised check: shaped = an accepted writing; valid = an assigned number range.
+
+    ``normalised`` is the E.164 form (for shaped but invalid national numbers, ``+33``
+    followed by the national significant number).
+    """
+    return SeriesCheck.from_frame(check_lazy(series).collect())
 
 
 __all__ = [
@@ -232,6 +235,7 @@ __all__ = [
     "ENTITY",
     "NATIONAL_REGIONS",
     "OVERSEAS_PREFIX",
+    "check_lazy",
     "check_series",
     "compact",
     "is_valid",

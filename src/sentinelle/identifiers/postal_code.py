@@ -23,7 +23,7 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import SEPARATORS, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, run_check
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check
 
 ENTITY = Entity.POSTAL_CODE
 
@@ -80,17 +80,32 @@ def mask(value: str) -> str:
     return prefix + "*" * (5 - len(prefix))
 
 
-def check_series(series: pl.Series) -> SeriesCheck:
-    """Vectorised check: shaped = 5 digits; valid = a département prefix."""
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    v = pl.col("v")
     if series.dtype.is_integer():
-        series = series.cast(pl.String).str.zfill(5)
+        v = v.str.zfill(5)  # a column read as numbers lost the leading 0 of 01000
     n = pl.col("n")
-    return run_check(
+    return lazy_check(
         series,
-        compact_expr(pl.col("v"), separators=SEPARATORS),
+        compact_expr(v, separators=SEPARATORS),
         n.str.contains(_SHAPE),
         n.str.contains(_VALID),
     )
 
 
-__all__ = ["ENTITY", "check_series", "compact", "departement", "is_valid", "mask", "validate"]
+def check_series(series: pl.Series) -> SeriesCheck:
+    """Vectorised check: shaped = 5 digits; valid = a département prefix."""
+    return SeriesCheck.from_frame(check_lazy(series).collect())
+
+
+__all__ = [
+    "ENTITY",
+    "check_lazy",
+    "check_series",
+    "compact",
+    "departement",
+    "is_valid",
+    "mask",
+    "validate",
+]

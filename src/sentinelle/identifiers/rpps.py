@@ -26,7 +26,7 @@ from stdnum import luhn
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import SEPARATORS, call_stdnum, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, luhn_expr, run_check
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr
 
 ENTITY = Entity.RPPS
 
@@ -68,13 +68,13 @@ def mask(value: str) -> str:
     return f"{number[:2]} *** *** ***" if number.startswith("10") else "** *** *** ***"
 
 
-def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
-    """Vectorised check: shaped = 11 digits; valid = Luhn (and the ``10`` prefix if strict)."""
+def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
     n = pl.col("n")
     valid = luhn_expr(n, 11)
     if strict:
         valid = valid & n.str.starts_with("10")
-    return run_check(
+    return lazy_check(
         series,
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE),
@@ -82,4 +82,9 @@ def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
     )
 
 
-__all__ = ["ENTITY", "check_series", "compact", "is_valid", "mask", "validate"]
+def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
+    """Vectorised check: shaped = 11 digits; valid = Luhn (and the ``10`` prefix if strict)."""
+    return SeriesCheck.from_frame(check_lazy(series, strict=strict).collect())
+
+
+__all__ = ["ENTITY", "check_lazy", "check_series", "compact", "is_valid", "mask", "validate"]

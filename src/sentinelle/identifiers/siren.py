@@ -19,7 +19,7 @@ from stdnum.fr import siren as stdnum_siren
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import SEPARATORS, call_stdnum, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, luhn_expr, run_check
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr
 
 ENTITY = Entity.SIREN
 
@@ -57,10 +57,10 @@ def mask(value: str) -> str:
     return "*** *** ***" if len(number) == 9 else mask_chars(number)
 
 
-def check_series(series: pl.Series) -> SeriesCheck:
-    """Vectorised check: shaped = 9 digits; valid = Luhn key."""
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
     n = pl.col("n")
-    return run_check(
+    return lazy_check(
         series,
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE),
@@ -68,4 +68,9 @@ def check_series(series: pl.Series) -> SeriesCheck:
     )
 
 
-__all__ = ["ENTITY", "check_series", "compact", "is_valid", "mask", "validate"]
+def check_series(series: pl.Series) -> SeriesCheck:
+    """Vectorised check: shaped = 9 digits; valid = Luhn key."""
+    return SeriesCheck.from_frame(check_lazy(series).collect())
+
+
+__all__ = ["ENTITY", "check_lazy", "check_series", "compact", "is_valid", "mask", "validate"]

@@ -19,7 +19,7 @@ from stdnum.fr import siret as stdnum_siret
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import SEPARATORS, call_stdnum, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, luhn_expr, run_check
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr
 
 ENTITY = Entity.SIRET
 
@@ -66,8 +66,8 @@ def _digit_sum(digits: pl.Expr, length: int) -> pl.Expr:
     return total
 
 
-def check_series(series: pl.Series) -> SeriesCheck:
-    """Vectorised check: shaped = 14 digits; valid = Luhn (La Poste: digit sum % 5)."""
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
     n = pl.col("n")
     la_poste = n.str.starts_with(LA_POSTE_SIREN) & (n != LA_POSTE_HEAD_OFFICE)
     key_ok = (
@@ -75,7 +75,7 @@ def check_series(series: pl.Series) -> SeriesCheck:
         .then((_digit_sum(n, 14) % 5 == 0).fill_null(False))
         .otherwise(luhn_expr(n, 14))
     )
-    return run_check(
+    return lazy_check(
         series,
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE),
@@ -83,10 +83,16 @@ def check_series(series: pl.Series) -> SeriesCheck:
     )
 
 
+def check_series(series: pl.Series) -> SeriesCheck:
+    """Vectorised check: shaped = 14 digits; valid = Luhn (La Poste: digit sum % 5)."""
+    return SeriesCheck.from_frame(check_lazy(series).collect())
+
+
 __all__ = [
     "ENTITY",
     "LA_POSTE_HEAD_OFFICE",
     "LA_POSTE_SIREN",
+    "check_lazy",
     "check_series",
     "compact",
     "is_valid",

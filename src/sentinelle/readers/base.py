@@ -79,6 +79,11 @@ class Table:
     unique and non-empty. ``first_line`` is the 1-based line number of the frame's first
     row in the source, for report locations. ``warnings`` lists lenient fallbacks the
     reader used for this chunk (ragged rows, bad quoting, mixed encoding), never content.
+    ``part`` names the table inside a source that holds several (a sheet, a database or
+    dump table, a JSON key): the scan reports it as ``path!part``; ``None`` for a
+    source that is one table. ``row_offset`` then counts the rows of that part only, and
+    ``first_line`` is the sheet row (spreadsheets), the row number (databases) or the
+    line of the source (dumps, JSON, XML).
     """
 
     frame: pl.DataFrame
@@ -89,6 +94,7 @@ class Table:
     row_offset: int = 0  # rows of this source before this chunk
     warnings: list[str] = field(default_factory=list)  # lenient fallbacks used (never content)
     extra: dict[str, str] = field(default_factory=dict)  # dialect: delimiter, quote, newline
+    part: str | None = None  # sheet / table name in a multi-table source
 
 
 @dataclass(slots=True)

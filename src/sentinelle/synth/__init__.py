@@ -12,13 +12,13 @@ CNIL SAN-2022-009) with the dirt real exports have, and returns its ``Truth``::
 Modules: ``config`` (the options), ``people`` (persons, NIRs), ``labs``, ``layout`` and
 ``columns`` (headers and writing styles), ``comments`` (health notes), ``blood``,
 ``clinical``, ``dirt``, ``export`` (rows of one chunk), ``truth``, ``registry``,
-``writers`` (one module per output format), ``generate``.
+``writers`` (one module per output format), ``generator`` (the chunk loop).
 """
 
 from __future__ import annotations
 
 from sentinelle.synth.config import SynthConfig
-from sentinelle.synth.generate import generate
+from sentinelle.synth.generator import generate
 from sentinelle.synth.truth import Truth
 
 __all__ = ["SynthConfig", "Truth", "generate"]

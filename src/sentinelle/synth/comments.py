@@ -124,9 +124,10 @@ def make_comments(rng: np.random.Generator, *, n: int, health_rate: float, neutr
     )
     female = pl.col("female")
     date_text = pl.col("date").cast(pl.Date).dt.strftime("%d/%m/%Y")
-    text = (
-        text.str.replace_all("{e}", pl.when(female).then(pl.lit("e")).otherwise(pl.lit("")),
-                             literal=True)
+    filled = (
+        pl.col("c")
+        .str.replace_all("{e}", pl.when(female).then(pl.lit("e")).otherwise(pl.lit("")),
+                         literal=True)
         .str.replace_all("{f}", pl.when(female).then(pl.lit("ve")).otherwise(pl.lit("f")),
                          literal=True)
         .str.replace_all("{te}", pl.when(female).then(pl.lit("te")).otherwise(pl.lit("")),
@@ -135,13 +136,19 @@ def make_comments(rng: np.random.Generator, *, n: int, health_rate: float, neutr
         .str.replace_all("{N}", pl.col("num").cast(pl.String), literal=True)
         .str.replace_all("{DATE}", date_text, literal=True)
     )
-    text = pl.when(pl.col("noacc")).then(unaccent(text)).otherwise(text)
-    text = pl.when(pl.col("upper")).then(text.str.to_uppercase()).otherwise(text)
-    # the phone goes in last so that accent stripping / upper-casing never touches it
-    text = text.str.replace(
-        "{PHONE}", phone_written(pl.col("pnsn"), pl.col("pcc"), pl.col("pstyle")), literal=True
+    c = pl.col("c")
+    # one step per column so that each expression is evaluated once (and polars never
+    # folds a one-row chunk into a null scalar inside the replacements)
+    out = (
+        frame.with_columns(c=text)
+        .with_columns(c=filled)
+        .with_columns(c=pl.when(pl.col("noacc")).then(unaccent(c)).otherwise(c))
+        .with_columns(c=pl.when(pl.col("upper")).then(c.str.to_uppercase()).otherwise(c))
+        # the phone goes in last so that accent stripping / upper-casing never touches it
+        .with_columns(p=phone_written(pl.col("pnsn"), pl.col("pcc"), pl.col("pstyle")))
+        .select(c.str.replace("{PHONE}", pl.col("p"), literal=True).alias("comment"))
+        .to_series()
     )
-    out = frame.select(text.alias("comment")).to_series()
     return Comments(text=out, mask=mask, phone=phone_e164)
 
 

@@ -20,7 +20,9 @@ from sentinelle.synth.numbers import PHONE_STYLES
 
 DATE_FORMATS: tuple[str, ...] = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 _DATE_WEIGHTS = (0.7, 0.15, 0.1, 0.05)
-SEX_CODES: tuple[tuple[str, str], ...] = (("M", "F"), ("H", "F"), ("1", "2"), ("Masculin", "Féminin"))
+SEX_CODES: tuple[tuple[str, str], ...] = (
+    ("M", "F"), ("H", "F"), ("1", "2"), ("Masculin", "Féminin"),
+)
 _SEX_WEIGHTS = (0.5, 0.2, 0.2, 0.1)
 DOCTOR_STYLES = 4
 

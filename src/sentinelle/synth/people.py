@@ -104,6 +104,7 @@ class Vocab:
     neighbours: tuple[np.ndarray, np.ndarray, np.ndarray]  # flat, offsets, counts
     zone: np.ndarray
     dept_code: pl.Series
+    dept_int: np.ndarray  # the département codes as integers (all mainland: 1-95)
     countries: np.ndarray
     domains: pl.Series
 
@@ -114,7 +115,8 @@ class Vocab:
         pools = {}
         for sex in (1, 2):
             for era in (0, 1, 2):
-                pools[(sex, era)] = np.flatnonzero((fn.sex == sex) & ((fn.era == era) | (fn.era == 3)))
+                fits = (fn.sex == sex) & ((fn.era == era) | (fn.era == 3))
+                pools[(sex, era)] = np.flatnonzero(fits)
         flat = np.array([j for nb in deps.neighbours for j in nb], dtype=np.int64)
         counts = np.array([len(nb) for nb in deps.neighbours], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
@@ -132,12 +134,14 @@ class Vocab:
             neighbours=(flat, offsets, counts),
             zone=deps.zone,
             dept_code=pl.Series(deps.codes),
+            dept_int=np.array([int(c) for c in deps.codes], dtype=np.int64),
             countries=np.array([c for c, _ in vocab.countries()], dtype=np.int64),
             domains=pl.Series(_DOMAINS),
         )
 
 
-def _first_names(rng: np.random.Generator, v: Vocab, sex: np.ndarray, year: np.ndarray) -> np.ndarray:
+def _first_names(rng: np.random.Generator, v: Vocab, sex: np.ndarray,
+                 year: np.ndarray) -> np.ndarray:
     era = np.where(year < 1960, 0, np.where(year < 1990, 1, 2))
     out = np.empty(len(sex), dtype=np.int64)
     for (s, e), pool in v.first_pools.items():
@@ -148,7 +152,9 @@ def _first_names(rng: np.random.Generator, v: Vocab, sex: np.ndarray, year: np.n
     return out
 
 
-def _residence(rng: np.random.Generator, cfg: SynthConfig, v: Vocab, lab_dept: np.ndarray) -> np.ndarray:
+def _residence(rng: np.random.Generator, cfg: SynthConfig, v: Vocab,
+               lab_dept: np.ndarray) -> np.ndarray:
+    """Commune index of each person's home: mostly in the lab's département."""
     n = len(lab_dept)
     com = vocab.communes()
     dept = lab_dept.astype(np.int64).copy()
@@ -165,23 +171,29 @@ def _residence(rng: np.random.Generator, cfg: SynthConfig, v: Vocab, lab_dept: n
 
 
 def _birthplace(rng: np.random.Generator, v: Vocab, res_dept: np.ndarray, year: np.ndarray
-                ) -> tuple[np.ndarray, pl.Series, np.ndarray]:
-    """(place as integer for the key, place as 5 characters, corsica flag 0/1 2A/2 2B)."""
+                ) -> tuple[np.ndarray, pl.Series, np.ndarray, np.ndarray]:
+    """Place of birth: (integer for the key with 2A -> 19 / 2B -> 18, 5 characters,
+    Corsica flag 0 / 1 for 2A / 2 for 2B, born overseas).
+
+    Kinds: home département 60 %, another mainland one 24 %, Corsica 1.5 %, overseas
+    (971-976) 2.5 %, abroad (99 + INSEE country code) 12 %.
+    """
     n = len(res_dept)
     kind = rng.choice(5, n, p=[0.6, 0.24, 0.015, 0.025, 0.12])
-    codes = np.array([int(c) for c in v.dept_code.to_list()], dtype=np.int64)
+    codes = v.dept_int
     commune = rng.integers(1, 400, n)
     dept = np.where(kind == 0, codes[res_dept], codes[rng.integers(0, len(codes), n)])
     place = dept * 1000 + commune
-    cors = np.zeros(n, dtype=np.int64)
     is_cors = kind == 2
     split = is_cors & (year >= 1976)
     half = rng.integers(1, 3, n)  # 1 -> 2A (19), 2 -> 2B (18)
     place = np.where(is_cors, 20_000 + np.minimum(commune, 360), place)
-    place = np.where(split, np.where(half == 1, 19_000, 18_000) + np.minimum(commune, 360), place)
+    corsica_ab = np.where(half == 1, 19_000, 18_000) + np.minimum(commune, 360)
+    place = np.where(split, corsica_ab, place)
     cors = np.where(split, half, 0)
     which = rng.integers(0, len(_OVERSEAS), n)
-    overseas = _OVERSEAS[which] * 100 + 1 + (rng.random(n) * _OVERSEAS_COMMUNES[which]).astype(np.int64)
+    commune_overseas = (rng.random(n) * _OVERSEAS_COMMUNES[which]).astype(np.int64)
+    overseas = _OVERSEAS[which] * 100 + 1 + commune_overseas
     place = np.where(kind == 3, overseas, place)
     place = np.where(kind == 4, v.countries[rng.integers(0, len(v.countries), n)], place)
     text = zfill(place, 5)
@@ -195,18 +207,18 @@ def _birthplace(rng: np.random.Generator, v: Vocab, res_dept: np.ndarray, year: 
 
 def _claim(rng: np.random.Generator, used: np.ndarray, base: np.ndarray, cors: np.ndarray,
            active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Draw order numbers 001-999 so that ``base + order`` is unique; returns (order, used)."""
+    """Order numbers 001-999 making each active NIR unique; returns (order, new ``used``).
+
+    The uniqueness key is ``(body + order) * 3 + corsica`` (2A and 19 share the key's N).
+    """
     order = rng.integers(1, 1000, len(base))
-    todo = active.copy()
     while True:
         uid = (base + order) * 3 + cors
-        ok = _fresh(np.where(active, uid, -1 - np.arange(len(uid))), used)
-        todo = active & ~ok
-        if not todo.any():
+        clash = active & ~_fresh(np.where(active, uid, -1 - np.arange(len(uid))), used)
+        if not clash.any():
             break
-        order = np.where(todo, rng.integers(1, 1000, len(base)), order)
-    uid = ((base + order) * 3 + cors)[active]
-    return order, np.union1d(used, uid)
+        order = np.where(clash, rng.integers(1, 1000, len(base)), order)
+    return order, np.union1d(used, uid[active])
 
 
 def make_persons(rng: np.random.Generator, n: int, cfg: SynthConfig, labs: Labs, v: Vocab,
@@ -237,15 +249,16 @@ def make_persons(rng: np.random.Generator, n: int, cfg: SynthConfig, labs: Labs,
     order, used.nir = _claim(rng, used.nir, base, cors, adult)
     key = nir_key(base + order)
 
-    # NNP: 7/8, sex, caisse (département + 1), 8-digit order; unique as well
+    # NNP: 7/8, sex, caisse (home département + 1), 8-digit order; unique as well
     is_nnp = adult & (rng.random(n) < cfg.nnp_rate)
-    nnp_base = (rng.integers(7, 9, n) * 10 + sex) * 10**11 + (res_dept % 96 + 1) * 10 * 10**8 + 10**8
+    caisse = v.dept_int[res_dept] * 10 + 1
+    nnp_base = rng.integers(7, 9, n) * 10**12 + sex * 10**11 + caisse * 10**8
     nnp = nnp_base + rng.integers(0, 10**8, n)
-    for _ in range(100):
-        ok = _fresh(np.where(is_nnp, nnp, -1 - np.arange(n)), used.nnp)
-        if not (is_nnp & ~ok).any():
+    while True:
+        clash = is_nnp & ~_fresh(np.where(is_nnp, nnp, -1 - np.arange(n)), used.nnp)
+        if not clash.any():
             break
-        nnp = np.where(is_nnp & ~ok, nnp_base + rng.integers(0, 10**8, n), nnp)
+        nnp = np.where(clash, nnp_base + rng.integers(0, 10**8, n), nnp)
     used.nnp = np.union1d(used.nnp, nnp[is_nnp])
 
     # phones, e-mail, blood, doctor
@@ -345,8 +358,8 @@ def make_persons(rng: np.random.Generator, n: int, cfg: SynthConfig, labs: Labs,
         ]),
         adresse2=_addr2(),
         email=_email(),
-    ).drop("street_no", "street_type", "street", "bis", "addr2_kind", "addr2_n", "addr2_r", "addr2_l",
-           "email_style", "email_digits", "email_domain", "has_email")
+    ).drop("street_no", "street_type", "street", "bis", "addr2_kind", "addr2_n", "addr2_r",
+           "addr2_l", "email_style", "email_digits", "email_domain", "has_email")
 
 
 def _addr2() -> pl.Expr:

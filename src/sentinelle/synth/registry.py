@@ -60,30 +60,32 @@ class RegistryWriter:
     def add_exported(self, rng: np.random.Generator, persons: pl.DataFrame) -> None:
         """Registry rows for the exported persons of this chunk (with some updates)."""
         if self.lab is not None:
-            keep = (pl.col("lab") == self.lab) | (pl.col("duplicate") & (pl.col("other_lab") == self.lab))
-            persons = persons.filter(keep)
+            in_lab = (pl.col("lab") == self.lab) | (
+                pl.col("duplicate") & (pl.col("other_lab") == self.lab))
+            persons = persons.filter(in_lab)
         if not persons.height:
             return
         n = persons.height
         rate = self.cfg.registry_update_rate
         moved = rng.random(n) < rate
         new_phone = rng.random(n) < rate
-        donor = rng.permutation(n)
-        married = ((pl.col("sex") == 2) & ~pl.col("child") & (pl.col("nom") == pl.col("nom_naissance")))
-        can_marry = persons.select(married).to_series().to_numpy()
-        wed = can_marry & (rng.random(n) < rate)
+        donor = rng.permutation(n)  # a moved person takes another person's address
+        same_name = pl.col("nom") == pl.col("nom_naissance")
+        single = (pl.col("sex") == 2) & ~pl.col("child") & same_name
+        wed = persons.select(single).to_series().to_numpy() & (rng.random(n) < rate)
         v_last = Vocab.load().last
         new_names = v_last.gather(rng.integers(0, len(v_last), n))
-        mobile = persons["mobile"].to_numpy()
-        mobile = np.where(new_phone, 33_000_000_000 + mobile_nsn(rng, n), mobile)
+        mobile = np.where(new_phone, 33_000_000_000 + mobile_nsn(rng, n),
+                          persons["mobile"].to_numpy())
+
+        def take(mask: np.ndarray, new: pl.Series, column: str) -> pl.Expr:
+            return pl.when(pl.lit(pl.Series(mask))).then(pl.lit(new)).otherwise(pl.col(column))
+
         updated = persons.with_columns(
-            adresse1=pl.when(pl.lit(pl.Series(moved))).then(pl.lit(persons["adresse1"].gather(donor)))
-            .otherwise(pl.col("adresse1")),
-            cp=pl.when(pl.lit(pl.Series(moved))).then(pl.lit(persons["cp"].gather(donor)))
-            .otherwise(pl.col("cp")),
-            ville=pl.when(pl.lit(pl.Series(moved))).then(pl.lit(persons["ville"].gather(donor)))
-            .otherwise(pl.col("ville")),
-            nom=pl.when(pl.lit(pl.Series(wed))).then(pl.lit(new_names)).otherwise(pl.col("nom")),
+            adresse1=take(moved, persons["adresse1"].gather(donor), "adresse1"),
+            cp=take(moved, persons["cp"].gather(donor), "cp"),
+            ville=take(moved, persons["ville"].gather(donor), "ville"),
+            nom=take(wed, new_names, "nom"),
             mobile=pl.lit(pl.Series(mobile)),
         )
         self.updated["address"] += int(moved.sum())

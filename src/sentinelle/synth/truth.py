@@ -158,16 +158,18 @@ class TruthBuilder:
         persons = meta.select("person", "child").unique()
         self.persons += persons.height
         self.dirt["ayant_droit_persons"] += int(persons["child"].sum())
-        self.dirt["persons_in_two_labs"] += int(meta.filter(pl.col("second"))["person"].n_unique())
+        pairs = meta.select("person", "lab").unique()
+        self.dirt["persons_in_two_labs"] += int(pairs["person"].is_duplicated().sum()) // 2
         self.dirt["name_typo_rows"] += chunk.name_typos
         for entity, keys in self.by_entity.items():
             self._add_entity(entity, keys, frame, meta)
         status = meta["nir_status"]
-        self._bump(self.nir_entity, int((status == NIR_VALID).sum()), int((status == NIR_TYPO).sum()))
+        typos = int((status == NIR_TYPO).sum())
+        self._bump(self.nir_entity, int((status == NIR_VALID).sum()), typos)
         self.distinct[self.nir_entity].add(meta["nir_norm"])
         self._bump(Entity.NNP, int((status == NIR_NNP).sum()), 0)
         self.distinct[Entity.NNP].add(meta["nnp_norm"])
-        self.dirt["nir_typos"] += int((status == NIR_TYPO).sum())
+        self.dirt["nir_typos"] += typos
         self.dirt["nnp_cells"] += int((status == NIR_NNP).sum())
         self.dirt["comment_phones"] += int((meta["comment_phone"] > 0).sum())
         mask = meta["health"].to_numpy()
@@ -175,9 +177,9 @@ class TruthBuilder:
             self.health[i] += int(((mask >> i) & 1).sum())
         labs = meta["lab"].to_numpy()
         self.lab_records += np.bincount(labs, minlength=len(self.lab_records))
-        pairs = meta.select("person", "lab").unique()["lab"].to_numpy()
-        self.lab_persons += np.bincount(pairs, minlength=len(self.lab_persons))
-        self.res_records += np.bincount(meta["res_dept"].to_numpy(), minlength=len(self.res_records))
+        self.lab_persons += np.bincount(pairs["lab"].to_numpy(), minlength=len(self.lab_persons))
+        homes = meta["res_dept"].to_numpy()
+        self.res_records += np.bincount(homes, minlength=len(self.res_records))
         days = meta["day"]
         lo, hi = int(days.min()), int(days.max())  # type: ignore[arg-type]
         self.day_min = lo if self.day_min is None else min(self.day_min, lo)
@@ -224,7 +226,8 @@ class TruthBuilder:
         }
         by_dept: dict[str, int] = {}
         for i in range(len(labs)):
-            by_dept[labs.dept_code[i]] = by_dept.get(labs.dept_code[i], 0) + int(self.lab_records[i])
+            dept = labs.dept_code[i]
+            by_dept[dept] = by_dept.get(dept, 0) + int(self.lab_records[i])
         codes = vocab.departements().codes
         by_res = {codes[i]: int(v) for i, v in enumerate(self.res_records) if v}
         return Truth(

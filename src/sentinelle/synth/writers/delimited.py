@@ -62,7 +62,9 @@ class DelimitedWriter:
         try:
             data = text.encode(codec)
         except UnicodeEncodeError:
-            raise OutputError(f"{self.path}: a generated value cannot be encoded in {codec}") from None
+            raise OutputError(
+                f"{self.path}: a generated value cannot be encoded in {codec}"
+            ) from None
         self._handle.write(data)
         self._bytes += len(data)
         self._chunks += 1

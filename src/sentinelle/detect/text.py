@@ -1,0 +1,380 @@
+"""Find identifiers and health terms in free text (plain text files, free-text columns).
+
+Pipeline, for one text: an optional multi-pattern prefilter (:mod:`.engines`: Hyperscan
+or RE2 over the folded bytes) flags the lines that may hold a candidate; the exact
+candidate regexes (:mod:`.patterns`, stdlib ``re``) run on those lines only; each
+candidate is validated with its identifier module and scored with the context words
+around it (:mod:`.scoring`); overlapping candidates are resolved (higher confidence,
+then longer, then pattern order wins); health terms (:mod:`sentinelle.lexicon.health`)
+are counted per line. Results do not depend on the engine: the prefilter only skips
+lines that cannot match.
+
+For table columns of free text, :meth:`TextDetector.scan_cells` selects candidate cells
+with polars (vectorised ``str.contains`` on the raw cells for identifiers, and on
+accent-folded cells for health terms) and runs the same per-text extraction on those
+cells only. Its figures equal those of :meth:`TextDetector.scan` run on each cell.
+
+Nothing here prints, logs or raises with a matched value; ``normalised`` values are
+returned to the caller for distinct counting and must not be displayed without
+``--show-values``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import polars as pl
+
+from sentinelle.detect.engines import (
+    PolarsPrefilter,
+    PrefilterSpec,
+    build_prefilter,
+    resolve_engine,
+)
+from sentinelle.detect.patterns import PATTERNS, EntityPattern
+from sentinelle.detect.scoring import score
+from sentinelle.errors import ConfigError
+from sentinelle.lexicon.folding import fold
+from sentinelle.lexicon.health import HealthLexicon, load_health_lexicon
+
+HEALTH = "HEALTH"
+_HEALTH_GROUP = len(PATTERNS)
+_AUTO_MIN_CHARS = 1 << 20  # "auto" prefilters texts from 1 M characters (compiling costs)
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """One identifier found in text. ``start``/``end`` are character offsets in the
+    scanned text, ``line`` is 1-based (offset by ``first_line``)."""
+
+    entity: str
+    start: int
+    end: int
+    line: int
+    normalised: str
+    valid: bool
+    confidence: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class TextFindings:
+    """Matches (all at or above ``min_confidence``) and health categories of one text.
+
+    ``health`` maps a category to the number of lines mentioning it; ``health_lines``
+    lists those lines (1-based).
+    """
+
+    matches: list[TextMatch]
+    health: dict[str, int]
+    health_lines: dict[str, list[int]] = field(default_factory=dict)
+    min_confidence: float = 0.5
+
+    def stats(self) -> dict[str, tuple[int, int, int]]:
+        """entity -> (count, distinct, invalid) over matches at/above ``min_confidence``."""
+        out: dict[str, tuple[int, int, int]] = {}
+        values = self.values()
+        for entity in sorted({m.entity for m in self.matches}):
+            kept = [m for m in self.matches if m.entity == entity]
+            kept = [m for m in kept if m.confidence >= self.min_confidence]
+            count = sum(1 for m in kept if m.valid)
+            invalid = len(kept) - count
+            if count or invalid:
+                out[entity] = (count, len(set(values.get(entity, []))), invalid)
+        return out
+
+    def values(self) -> dict[str, list[str]]:
+        """entity -> normalised valid values (for distinct counting; never print them)."""
+        out: dict[str, list[str]] = {}
+        for m in self.matches:
+            if m.valid and m.confidence >= self.min_confidence:
+                out.setdefault(m.entity, []).append(m.normalised)
+        return out
+
+
+@dataclass(slots=True)
+class EntityTally:
+    count: int = 0  # valid matches
+    invalid: int = 0  # shaped, failing the check
+    values: list[str] = field(default_factory=list)  # normalised valid values
+
+
+@dataclass(slots=True)
+class CellFindings:
+    """Findings over a column of free-text cells.
+
+    ``health`` counts CELLS per category; ``rows`` lists (0-based, position in the
+    series) the cells with a counted identifier or a health term, and ``entity_rows``
+    the same per entity (``"HEALTH"`` for health terms).
+    """
+
+    cells: int
+    entities: dict[str, EntityTally] = field(default_factory=dict)
+    health: dict[str, int] = field(default_factory=dict)
+    rows: list[int] = field(default_factory=list)
+    entity_rows: dict[str, list[int]] = field(default_factory=dict)
+
+    def stats(self) -> dict[str, tuple[int, int, int]]:
+        """entity -> (count, distinct, invalid)."""
+        return {
+            e: (t.count, len(set(t.values)), t.invalid) for e, t in sorted(self.entities.items())
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Assets:
+    patterns: tuple[EntityPattern, ...]
+    compiled: tuple[re.Pattern[str], ...]
+    lexicon: HealthLexicon
+    specs: tuple[PrefilterSpec, ...]
+
+
+@lru_cache(maxsize=1)
+def _assets() -> _Assets:
+    lexicon = load_health_lexicon()
+    specs = tuple(
+        PrefilterSpec(i, folded=p.folded, raw=p.raw, caseless=True) for i, p in enumerate(PATTERNS)
+    )
+    specs += tuple(
+        PrefilterSpec(_HEALTH_GROUP, folded=pat, on_folded=True) for pat in lexicon.entry_patterns
+    )
+    specs += (PrefilterSpec(_HEALTH_GROUP, raw=lexicon.pattern, on_folded=True),)
+    return _Assets(
+        patterns=PATTERNS,
+        compiled=tuple(p.compile() for p in PATTERNS),
+        lexicon=lexicon,
+        specs=specs,
+    )
+
+
+@dataclass(slots=True)
+class _Candidate:
+    index: int  # pattern index
+    start: int
+    end: int
+    normalised: str
+    valid: bool
+    confidence: float
+    reasons: tuple[str, ...]
+
+
+def _runs(lines: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted unique line indices -> runs of consecutive lines (first, last)."""
+    if len(lines) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(lines) != 1)
+    firsts = np.concatenate(([lines[0]], lines[breaks + 1]))
+    lasts = np.concatenate((lines[breaks], [lines[-1]]))
+    return list(zip(firsts.tolist(), lasts.tolist(), strict=True))
+
+
+def _resolve_overlaps(cands: list[_Candidate]) -> list[_Candidate]:
+    """Keep the best of overlapping candidates: confidence, then length, then pattern order."""
+    order = sorted(cands, key=lambda c: (-c.confidence, -(c.end - c.start), c.index, c.start))
+    starts: list[int] = []
+    ends: list[int] = []
+    kept: list[_Candidate] = []
+    for c in order:
+        i = bisect.bisect_left(starts, c.start)
+        if i > 0 and ends[i - 1] > c.start:
+            continue
+        if i < len(starts) and starts[i] < c.end:
+            continue
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
+        kept.append(c)
+    kept.sort(key=lambda c: (c.start, c.index))
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class TextDetector:
+    """Immutable configuration; build once and reuse (compiled patterns are cached).
+
+    ``engine``: ``"auto"`` (Hyperscan, else RE2, else polars; a prefilter is used for
+    texts of 1 M characters or more, plain ``re`` below), or one of ``"hyperscan"``,
+    ``"re2"``, ``"polars"``, ``"re"`` (used whatever the size).
+    ``min_confidence``: matches below it are dropped. ``context_window``: characters
+    looked at on each side of a candidate for context words.
+    """
+
+    engine: str = "auto"
+    min_confidence: float = 0.5
+    context_window: int = 40
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ConfigError("min_confidence must be between 0 and 1")
+        if self.context_window < 0:
+            raise ConfigError("context_window must not be negative")
+        resolve_engine(self.engine)
+
+    # -- whole texts -------------------------------------------------------------------
+
+    def scan(self, text: str, *, first_line: int = 1) -> TextFindings:
+        """Identifiers and health categories in ``text``."""
+        assets = _assets()
+        if not text:
+            return TextFindings([], {}, {}, self.min_confidence)
+        name = resolve_engine(self.engine)
+        prefilter = None
+        if name != "re" and (self.engine != "auto" or len(text) >= _AUTO_MIN_CHARS):
+            prefilter = build_prefilter(name, assets.specs)
+        if prefilter is None:
+            whole = [(0, len(text))]
+            cands = self._identifiers(text, [whole] * len(assets.patterns))
+            return self._findings(text, cands, self._health_whole(text), first_line)
+        flagged = prefilter.flag(text)
+        starts, ends = flagged.line_starts, flagged.line_ends
+        regions = [
+            [(int(starts[a]), int(ends[b])) for a, b in _runs(flagged.groups[i])]
+            for i in range(len(assets.patterns))
+        ]
+        cands = self._identifiers(text, regions)
+        health_by_line: dict[int, set[str]] = {}
+        lexicon = assets.lexicon
+        for i in flagged.groups[_HEALTH_GROUP].tolist():
+            cats = lexicon.categories_folded(fold(text[starts[i] : ends[i]]))
+            if cats:
+                health_by_line[i] = cats
+        return self._findings(text, cands, health_by_line, first_line)
+
+    def _identifiers(
+        self, text: str, regions: list[list[tuple[int, int]]]
+    ) -> list[_Candidate]:
+        assets = _assets()
+        out: list[_Candidate] = []
+        for i, (pattern, rx) in enumerate(zip(assets.patterns, assets.compiled, strict=True)):
+            for lo, hi in regions[i]:
+                for m in rx.finditer(text, lo, hi):
+                    start, end = m.span(pattern.group) if pattern.group else m.span()
+                    verdict = score(
+                        pattern,
+                        text,
+                        start,
+                        end,
+                        window=self.context_window,
+                        min_confidence=self.min_confidence,
+                    )
+                    if verdict is not None:
+                        out.append(
+                            _Candidate(
+                                i,
+                                start,
+                                end,
+                                verdict.normalised,
+                                verdict.valid,
+                                verdict.confidence,
+                                verdict.reasons,
+                            )
+                        )
+        return _resolve_overlaps(out)
+
+    @staticmethod
+    def _health_whole(text: str) -> dict[int, set[str]]:
+        lexicon = _assets().lexicon
+        folded = fold(text)
+        out: dict[int, set[str]] = {}
+        line, pos = 0, 0
+        for m in lexicon.regex.finditer(folded):
+            line += folded.count("\n", pos, m.start())
+            pos = m.start()
+            cats = lexicon.categories_of_term(m.group())
+            if cats:
+                out.setdefault(line, set()).update(cats)
+        return out
+
+    def _findings(
+        self,
+        text: str,
+        cands: list[_Candidate],
+        health_by_line: dict[int, set[str]],
+        first_line: int,
+    ) -> TextFindings:
+        assets = _assets()
+        matches: list[TextMatch] = []
+        line, pos = 0, 0
+        for c in cands:
+            line += text.count("\n", pos, c.start)
+            pos = c.start
+            matches.append(
+                TextMatch(
+                    str(assets.patterns[c.index].entity),
+                    c.start,
+                    c.end,
+                    first_line + line,
+                    c.normalised,
+                    c.valid,
+                    c.confidence,
+                    c.reasons,
+                )
+            )
+        health: dict[str, int] = {}
+        health_lines: dict[str, list[int]] = {}
+        for idx in sorted(health_by_line):
+            for cat in sorted(health_by_line[idx]):
+                health[cat] = health.get(cat, 0) + 1
+                health_lines.setdefault(cat, []).append(first_line + idx)
+        return TextFindings(matches, health, health_lines, self.min_confidence)
+
+    # -- table cells -------------------------------------------------------------------
+
+    def scan_cells(self, cells: pl.Series) -> CellFindings:
+        """Findings over free-text cells; polars selects the candidate cells."""
+        assets = _assets()
+        values = cells.cast(pl.String)
+        result = CellFindings(cells=len(values))
+        if len(values) == 0:
+            return result
+        prefilter = build_prefilter("polars", assets.specs)
+        assert isinstance(prefilter, PolarsPrefilter)
+        flags = prefilter.flag_series(values)
+        by_row: dict[int, list[int]] = {}
+        for group, rows in flags.items():
+            for row in rows.tolist():
+                by_row.setdefault(row, []).append(group)
+        n_patterns = len(assets.patterns)
+        for row in sorted(by_row):
+            text = values[row]
+            if not text:
+                continue
+            groups = set(by_row[row])
+            whole = [(0, len(text))]
+            regions = [whole if i in groups else [] for i in range(n_patterns)]
+            hit: set[str] = set()
+            for c in self._identifiers(text, regions):
+                entity = str(assets.patterns[c.index].entity)
+                tally = result.entities.setdefault(entity, EntityTally())
+                if c.valid:
+                    tally.count += 1
+                    tally.values.append(c.normalised)
+                else:
+                    tally.invalid += 1
+                hit.add(entity)
+            if _HEALTH_GROUP in groups:
+                cats: set[str] = set()
+                for line_cats in self._health_whole(text).values():
+                    cats.update(line_cats)
+                for cat in cats:
+                    result.health[cat] = result.health.get(cat, 0) + 1
+                if cats:
+                    hit.add(HEALTH)
+            if hit:
+                result.rows.append(row)
+                for entity in hit:
+                    result.entity_rows.setdefault(entity, []).append(row)
+        return result
+
+
+__all__ = [
+    "HEALTH",
+    "CellFindings",
+    "EntityTally",
+    "TextDetector",
+    "TextFindings",
+    "TextMatch",
+]
