@@ -7,13 +7,68 @@ from hypothesis import strategies as st
 from sentinelle.identifiers import nir
 
 #: Neutral French words: no context word of any entity, no health term.
-NEUTRAL_WORDS = (
-    "patient patiente vu ce jour prélèvement au pli du coude à jeun sans particularité "
-    "bilan contrôle résultat normal numération formule plaquettes créatinine ionogramme "
-    "rendez-vous demain matin secrétariat merci été très bien reçu échantillon tube "
-    "hémolysé refaire analyse complet transmis courrier envoyé mutuelle carte réglée "
-    "paiement chèque espèces ordonnance valide le la les un une des du de et avec pour"
-).split()
+NEUTRAL_WORDS = [
+    "patient",
+    "patiente",
+    "vu",
+    "ce",
+    "jour",
+    "prélèvement",
+    "au",
+    "pli",
+    "du",
+    "coude",
+    "à",
+    "jeun",
+    "sans",
+    "particularité",
+    "bilan",
+    "contrôle",
+    "résultat",
+    "normal",
+    "numération",
+    "formule",
+    "plaquettes",
+    "créatinine",
+    "ionogramme",
+    "rendez-vous",
+    "demain",
+    "matin",
+    "secrétariat",
+    "merci",
+    "été",
+    "très",
+    "bien",
+    "reçu",
+    "échantillon",
+    "tube",
+    "hémolysé",
+    "refaire",
+    "analyse",
+    "complet",
+    "transmis",
+    "courrier",
+    "envoyé",
+    "mutuelle",
+    "carte",
+    "réglée",
+    "paiement",
+    "chèque",
+    "espèces",
+    "ordonnance",
+    "valide",
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "et",
+    "avec",
+    "pour",
+]
 
 #: Words that make a candidate a NIR (positive context).
 NIR_CONTEXT = (
@@ -31,12 +86,20 @@ NIR_CONTEXT = (
     "numéro de sécu",
 )
 
-WRITINGS = ("compact", "spaced", "dotted", "hyphenated", "body_key")
+WRITINGS = ("compact", "spaced", "dotted", "hyphenated", "body_key", "nbsp")
 
 
 def write_nir(number: str, writing: str) -> str:
     """Write a compact 15-character NIR in one of the usual forms."""
-    parts = [number[0], number[1:3], number[3:5], number[5:7], number[7:10], number[10:13], number[13:]]
+    parts = [
+        number[0],
+        number[1:3],
+        number[3:5],
+        number[5:7],
+        number[7:10],
+        number[10:13],
+        number[13:],
+    ]
     if writing == "compact":
         return number
     if writing == "spaced":
@@ -45,6 +108,8 @@ def write_nir(number: str, writing: str) -> str:
         return ".".join(parts)
     if writing == "hyphenated":
         return "-".join(parts)
+    if writing == "nbsp":  # French typography: no-break spaces
+        return "\u00a0".join(parts)
     if writing == "body_key":
         return f"{number[:13]} {number[13:]}"
     raise ValueError(writing)
@@ -118,12 +183,17 @@ IDENTIFIER_SNIPPETS = (
     "né le 12/05/1985",
     "groupe sanguin A Rh+",
     "12 rue des Lilas, 35000 Rennes",
-    "RPPS 10003456788",
+    "RPPS 10100000008",
     "FINESS 350000139",
     "SIRET 732 829 320 00074",
     "CP : 35000",
     "O négatif",
     "1850375100023 97",
+    "NIR 1\u00a085\u00a003\u00a075\u00a0100\u00a0023\u00a097",
+    "tél\u202f: 06\u202f12\u202f34\u202f56\u202f78",
+    "fr76 3000 6000 0112 3456 7890 189",
+    "ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS 185037510002397^^^",
+    "10100000008^DUPONT^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^RPPS",
 )
 
 NOISE = (

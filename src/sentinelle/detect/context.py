@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from sentinelle.entities import Entity
 from sentinelle.lexicon.folding import fold
@@ -169,7 +169,10 @@ CONTEXT_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (*_COMMERCE, *_minus(_IDENTIFIER_WORDS, "adeli")),
     ),
     Entity.FINESS: (_PLACE, (*_COMMERCE, *_minus(_IDENTIFIER_WORDS, "finess"))),
-    Entity.SIREN: (_COMPANY, ("commande", "colis", "tracking", *_minus(_IDENTIFIER_WORDS, "siren"))),
+    Entity.SIREN: (
+        _COMPANY,
+        ("commande", "colis", "tracking", *_minus(_IDENTIFIER_WORDS, "siren")),
+    ),
     Entity.SIRET: (
         ("siret", *_COMPANY, "etablissement"),
         ("commande", "colis", "tracking", *_minus(_IDENTIFIER_WORDS, "siret", "siren")),
@@ -196,7 +199,7 @@ class ContextRule:
     negative: re.Pattern[str] | None
 
 
-@lru_cache(maxsize=None)
+@cache
 def rule(entity: str) -> ContextRule:
     positive, negative = CONTEXT_WORDS.get(entity, ((), ()))
     return ContextRule(_compile(positive), _compile(negative))
@@ -230,9 +233,9 @@ def _nearest(rx: re.Pattern[str] | None, before: str, after: str) -> tuple[int |
         d = len(before) - m.end()
         if best is None or d <= best:
             best, word = d, m.group()
-    m = rx.search(after)
-    if m is not None and (best is None or m.start() < best):
-        best, word = m.start(), m.group()
+    first = rx.search(after)
+    if first is not None and (best is None or first.start() < best):
+        best, word = first.start(), first.group()
     return best, word
 
 

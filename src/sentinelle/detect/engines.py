@@ -14,17 +14,19 @@ are explicit ASCII classes.
   :func:`~sentinelle.lexicon.folding.fold_bytes` (one byte per character, so offsets are
   character offsets) with all patterns in one block-mode database and collects every
   match end. Compiling costs about half a second once per process.
-- ``re2`` (``pip install google-re2``): one alternation of all patterns over the same
-  bytes (Latin-1 mode). A match hides overlapping ones, so a line with any match, and its
-  neighbours (a consumed boundary may be a newline), is flagged for every group.
+- ``re2`` (``pip install google-re2``): one alternation per group over the same bytes
+  (Latin-1 mode). Within a group a match hides the overlapping ones, which lie on its
+  lines, or on the next line when it ends with a newline consumed as a boundary.
 - ``polars`` (always installed): lines become a string Series; ``str.contains`` with the
   union of the raw identifier patterns, then per pattern on the lines that matched; health
   terms on :func:`~sentinelle.lexicon.folding.fold_expr` of the lines. The same code
   selects candidate cells of a table column.
 - ``re``: no prefilter; the exact regexes run over the whole text (the reference).
 
-Lines whose fold is not exact byte-per-character (:data:`SPECIAL_BYTE`) or not exact in
-polars (:data:`EXOTIC_PATTERN`) are flagged for the folded-text groups. A pathological
+Lines whose fold is not exact byte-per-character (:data:`SPECIAL_BYTE`: ``œ``, ``…``,
+combining accents) are checked by the polars fold, and lines the polars fold does not
+cover exactly (:data:`EXOTIC_PATTERN`: Greek, emoji...) are flagged for the folded-text
+groups. A pathological
 input (10 MB of digits matches at every offset) stops the Hyperscan scan after a bounded
 number of events; every line is then flagged, which is correct, only slower.
 """
@@ -32,6 +34,7 @@ number of events; every line is then flagged, which is correct, only slower.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -78,6 +81,16 @@ class Prefilter(Protocol):
     def flag(self, text: str) -> Flagged: ...
 
 
+def _clean(text: str) -> str:
+    """Polars strings must be valid UTF-8: lone surrogates become U+FFFD (same length,
+    and neither matches any pattern)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
+
+
 def _groups(specs: tuple[PrefilterSpec, ...]) -> list[int]:
     return sorted({s.group for s in specs})
 
@@ -94,6 +107,9 @@ class _BytesPrefilter:
     def __init__(self, specs: tuple[PrefilterSpec, ...]) -> None:
         self._all_groups = _groups(specs)
         self._special_groups = _folded_groups(specs)
+        # Lines whose bytes are not an exact fold go through the polars fold (exact for
+        # Latin, ligatures and combining accents) before any Python regex.
+        self._special_check = PolarsPrefilter(tuple(s for s in specs if s.on_folded))
 
     def _scan(self, folded: bytes, newlines: np.ndarray) -> dict[int, np.ndarray] | None:
         raise NotImplementedError
@@ -111,10 +127,14 @@ class _BytesPrefilter:
         empty = np.empty(0, dtype=np.int64)
         groups = {g: found.get(g, empty) for g in self._all_groups}
         if self._special_groups:
-            special = np.searchsorted(newlines, np.flatnonzero(codes == SPECIAL_BYTE))
+            special = np.unique(np.searchsorted(newlines, np.flatnonzero(codes == SPECIAL_BYTE)))
             if len(special):
+                lines = pl.Series(
+                    "v", [_clean(text[starts[i] : ends[i]]) for i in special.tolist()]
+                )
+                checked = self._special_check.flag_series(lines)
                 for g in self._special_groups:
-                    groups[g] = np.union1d(groups[g], special)
+                    groups[g] = np.union1d(groups[g], special[checked[g]])
         return Flagged(starts, ends, groups)
 
 
@@ -159,9 +179,9 @@ class HyperscanPrefilter(_BytesPrefilter):
         out = {g: every for g in self._always}
         if self._db is None:
             return out
-        ids: list[int] = []
-        ends: list[int] = []
-        limit = 1_000_000 + len(folded) // 8
+        ids = array("q")  # 16 bytes per event; the count is bounded below
+        ends = array("q")
+        limit = 500_000 + len(folded) // 32
 
         def on_match(pid: int, _start: int, end: int, _flags: int, _ctx: object) -> bool:
             ids.append(pid)
@@ -173,8 +193,8 @@ class HyperscanPrefilter(_BytesPrefilter):
         except self._hs.ScanTerminated:
             return None
         if ids:
-            groups = self._group_of[np.asarray(ids, dtype=np.int64)]
-            lines = np.searchsorted(newlines, np.asarray(ends, dtype=np.int64) - 1)
+            groups = self._group_of[np.frombuffer(ids, dtype=np.int64)]
+            lines = np.searchsorted(newlines, np.frombuffer(ends, dtype=np.int64) - 1)
             for g in np.unique(groups).tolist():
                 if g not in out:
                     out[g] = np.unique(lines[groups == g])
@@ -186,36 +206,49 @@ class Re2Prefilter(_BytesPrefilter):
 
     def __init__(self, specs: tuple[PrefilterSpec, ...]) -> None:
         super().__init__(specs)
-        import re2
+        import re2  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
         options = re2.Options()
         options.encoding = re2.Options.Encoding.LATIN1
-        options.max_mem = 256 << 20
-        alternation = "|".join(
-            f"(?i:{s.folded})" if s.caseless else f"(?:{s.folded})"
-            for s in specs
-            if s.folded is not None
-        )
-        try:
-            self._rx = re2.compile(alternation.encode("ascii"), options)
-        except Exception:  # noqa: BLE001 - any RE2 refusal means "no prefilter"
-            self._rx = None
+        options.max_mem = 64 << 20
+        self._regexes: list[tuple[int, object | None]] = []
+        for group in self._all_groups:
+            mine = [s for s in specs if s.group == group and s.folded is not None]
+            if not mine:
+                continue
+            alternation = "|".join(
+                f"(?i:{s.folded})" if s.caseless else f"(?:{s.folded})" for s in mine
+            )
+            try:
+                rx = re2.compile(alternation.encode("ascii"), options)
+            except Exception:  # noqa: BLE001 - a refused pattern means "every line"
+                rx = None
+            self._regexes.append((group, rx))
 
     def _scan(self, folded: bytes, newlines: np.ndarray) -> dict[int, np.ndarray] | None:
-        if self._rx is None:
-            return None
-        spans = [m.span() for m in self._rx.finditer(folded)]
-        if not spans:
-            return {}
-        bounds = np.asarray(spans, dtype=np.int64)
-        first = np.searchsorted(newlines, bounds[:, 0]) - 1
-        last = np.searchsorted(newlines, bounds[:, 1] - 1) + 1
         n_lines = len(newlines) + 1
-        marks = np.zeros(n_lines + 1, dtype=np.int64)
-        np.add.at(marks, np.clip(first, 0, n_lines), 1)
-        np.add.at(marks, np.clip(last + 1, 0, n_lines), -1)
-        lines = np.flatnonzero(np.cumsum(marks[:n_lines]) > 0)
-        return {g: lines for g in self._all_groups}
+        out: dict[int, np.ndarray] = {}
+        for group, rx in self._regexes:
+            if rx is None:
+                out[group] = np.arange(n_lines)
+                continue
+            spans = [m.span() for m in rx.finditer(folded)]  # type: ignore[attr-defined]
+            if not spans:
+                continue
+            bounds = np.asarray(spans, dtype=np.int64)
+            first = np.searchsorted(newlines, bounds[:, 0])
+            last = np.searchsorted(newlines, bounds[:, 1] - 1)
+            if group in self._special_groups:
+                # A match hides the overlapping ones of its group. They share a character
+                # with it; the only one that can sit on another line is one whose left
+                # boundary is the newline this match ends with.
+                codes = np.frombuffer(folded, dtype=np.uint8)
+                last = last + (codes[bounds[:, 1] - 1] == 10)
+            marks = np.zeros(n_lines + 1, dtype=np.int64)
+            np.add.at(marks, np.clip(first, 0, n_lines), 1)
+            np.add.at(marks, np.clip(last + 1, 0, n_lines), -1)
+            out[group] = np.flatnonzero(np.cumsum(marks[:n_lines]) > 0)
+        return out
 
 
 class PolarsPrefilter:
@@ -223,9 +256,12 @@ class PolarsPrefilter:
 
     def __init__(self, specs: tuple[PrefilterSpec, ...]) -> None:
         self._all_groups = _groups(specs)
-        raw = [s for s in specs if s.raw is not None]
-        self._plain = [(s.group, s.raw) for s in raw if not s.on_folded]
-        self._folded = [(s.group, s.raw) for s in raw if s.on_folded]
+        self._plain: list[tuple[int, str]] = [
+            (s.group, s.raw) for s in specs if s.raw is not None and not s.on_folded
+        ]
+        self._folded: list[tuple[int, str]] = [
+            (s.group, s.raw) for s in specs if s.raw is not None and s.on_folded
+        ]
         self._union = "|".join(f"(?:{p})" for _, p in self._plain)
         missing = set(self._all_groups) - {g for g, _ in self._plain + self._folded}
         self._always = missing  # groups without a polars pattern get every row
@@ -241,7 +277,8 @@ class PolarsPrefilter:
             hits = frame.filter(v.str.contains(self._union).fill_null(False))
             if len(hits):
                 flags = hits.select(
-                    "row", *[v.str.contains(p).alias(f"g{i}") for i, (_, p) in enumerate(self._plain)]
+                    "row",
+                    *[v.str.contains(p).alias(f"g{i}") for i, (_, p) in enumerate(self._plain)],
                 )
                 rows = flags["row"].to_numpy()
                 for i, (g, _) in enumerate(self._plain):
@@ -259,11 +296,7 @@ class PolarsPrefilter:
         return {g: np.asarray(out.get(g, empty), dtype=np.int64) for g in self._all_groups}
 
     def flag(self, text: str) -> Flagged:
-        try:
-            series = pl.Series("v", [text])
-        except UnicodeEncodeError:  # lone surrogates: same length, same (non-)matches
-            series = pl.Series("v", [_SURROGATES.sub("\ufffd", text)])
-        lines = series.str.split("\n").explode()
+        lines = pl.Series("v", [_clean(text)]).str.split("\n").explode()
         lengths = lines.str.len_chars().to_numpy().astype(np.int64)
         ends = np.cumsum(lengths + 1) - 1
         starts = ends - lengths

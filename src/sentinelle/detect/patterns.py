@@ -132,9 +132,7 @@ PATTERNS: tuple[EntityPattern, ...] = (
     EntityPattern("ADELI", Entity.ADELI, r"(?:[0-9]{2}|2[ABab])[0-9]{7}", _ALNUM_L, _ND),
     EntityPattern("FINESS", Entity.FINESS, r"(?:[0-9]{2}|2[ABab])[0-9]{7}", _ALNUM_L, _ND),
     EntityPattern("SIREN", Entity.SIREN, r"[0-9]{3}§?[0-9]{3}§?[0-9]{3}", _D, _ND),
-    EntityPattern(
-        "SIRET", Entity.SIRET, r"[0-9]{3}§?[0-9]{3}§?[0-9]{3}§?[0-9]{5}", _D, _ND
-    ),
+    EntityPattern("SIRET", Entity.SIRET, r"[0-9]{3}§?[0-9]{3}§?[0-9]{3}§?[0-9]{5}", _D, _ND),
     EntityPattern(
         "DATE",
         Entity.DATE_OF_BIRTH,

@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from types import ModuleType
 
 from sentinelle.detect.context import context_of, rule
@@ -65,7 +65,7 @@ POLICIES: dict[str, Policy] = {
     Entity.POSTAL_CODE: Policy((0.8, 0.95, 0.5)),
 }
 
-_MODULES = {
+_MODULES: dict[str, str] = {
     Entity.NIR: "nir",
     Entity.NIR_NO_KEY: "nir_no_key",
     Entity.NNP: "nnp",
@@ -86,7 +86,7 @@ _BLOOD_MARKED = re.compile(r"(?i:rh|gr)")
 _BLOOD_PREFIX = re.compile(r"(?i:gr)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(entity: str) -> ModuleType | None:
     """The identifier module validating ``entity``, or None when it is not installed."""
     name = _MODULES.get(entity)

@@ -43,7 +43,7 @@ from sentinelle.lexicon.health import HealthLexicon, load_health_lexicon
 
 HEALTH = "HEALTH"
 _HEALTH_GROUP = len(PATTERNS)
-_AUTO_MIN_CHARS = 1 << 20  # "auto" prefilters texts from 1 M characters (compiling costs)
+_POLARS_MIN_CHARS = 8192  # "auto" with polars only: below this, plain re is faster
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,9 +195,9 @@ def _resolve_overlaps(cands: list[_Candidate]) -> list[_Candidate]:
 class TextDetector:
     """Immutable configuration; build once and reuse (compiled patterns are cached).
 
-    ``engine``: ``"auto"`` (Hyperscan, else RE2, else polars; a prefilter is used for
-    texts of 1 M characters or more, plain ``re`` below), or one of ``"hyperscan"``,
-    ``"re2"``, ``"polars"``, ``"re"`` (used whatever the size).
+    ``engine``: ``"auto"`` (Hyperscan, else RE2, else polars, the latter only for texts
+    of 8192 characters or more, plain ``re`` below), or one of ``"hyperscan"``, ``"re2"``,
+    ``"polars"``, ``"re"`` (used whatever the size). Results never depend on it.
     ``min_confidence``: matches below it are dropped. ``context_window``: characters
     looked at on each side of a candidate for context words.
     """
@@ -222,7 +222,8 @@ class TextDetector:
             return TextFindings([], {}, {}, self.min_confidence)
         name = resolve_engine(self.engine)
         prefilter = None
-        if name != "re" and (self.engine != "auto" or len(text) >= _AUTO_MIN_CHARS):
+        small = name == "polars" and len(text) < _POLARS_MIN_CHARS
+        if name != "re" and not (self.engine == "auto" and small):
             prefilter = build_prefilter(name, assets.specs)
         if prefilter is None:
             whole = [(0, len(text))]
@@ -243,9 +244,7 @@ class TextDetector:
                 health_by_line[i] = cats
         return self._findings(text, cands, health_by_line, first_line)
 
-    def _identifiers(
-        self, text: str, regions: list[list[tuple[int, int]]]
-    ) -> list[_Candidate]:
+    def _identifiers(self, text: str, regions: list[list[tuple[int, int]]]) -> list[_Candidate]:
         assets = _assets()
         out: list[_Candidate] = []
         for i, (pattern, rx) in enumerate(zip(assets.patterns, assets.compiled, strict=True)):

@@ -44,6 +44,7 @@ _BOUNDARY_CLASS = "a-z0-9"
 _META = set(".^$*+?()[]{}|\\")
 _TOKEN_SPLIT = re.compile(r"[\s'\-]+")
 _CATEGORIES = frozenset(str(c) for c in HealthCategory)
+_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ class HealthLexicon:
     entry_patterns: tuple[str, ...] = field(init=False)
     regex: re.Pattern[str] = field(init=False)
     _exact: tuple[tuple[re.Pattern[str], frozenset[str], str | None], ...] = field(init=False)
+    _memo: dict[str, frozenset[str]] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         # Longest bodies first so that "diabete gestationnel" wins over "diabete" at the
@@ -135,16 +137,24 @@ class HealthLexicon:
             "entry_patterns",
             tuple(f"(?:^|[^{b}])(?:{e.body})(?:[^{b}]|$)" for e in ordered),
         )
-        object.__setattr__(
-            self, "regex", re.compile(f"(?<![{b}])(?:{body})(?![{b}])", re.ASCII)
-        )
+        object.__setattr__(self, "regex", re.compile(f"(?<![{b}])(?:{body})(?![{b}])", re.ASCII))
         exact = tuple(
             (re.compile(f"(?:{e.body})", re.ASCII), e.categories, e.first) for e in ordered
         )
         object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_memo", {})
 
     def categories_of_term(self, matched: str) -> frozenset[str]:
         """Categories of one matched (folded) term: union over every entry it matches."""
+        known = self._memo.get(matched)
+        if known is not None:
+            return known
+        found = self._lookup(matched)
+        if len(self._memo) < _MEMO_SIZE:  # a bounded memo: terms repeat, texts vary
+            self._memo[matched] = found
+        return found
+
+    def _lookup(self, matched: str) -> frozenset[str]:
         out: set[str] = set()
         first = matched[:1]
         for rx, cats, entry_first in self._exact:

@@ -98,6 +98,7 @@ class MemberStream(io.RawIOBase):
         depth: int,
         hard_end: bool = False,
         charge: bool = True,
+        size: int | None = None,
         closers: tuple[Callable[[], object], ...] = (),
     ) -> None:
         super().__init__()
@@ -111,14 +112,18 @@ class MemberStream(io.RawIOBase):
         self._hard_end = hard_end
         self._charge = charge
         self._closers = closers
+        self._size = size
         self._pos = 0
 
     def readable(self) -> bool:
         return True
 
     def _read_inner(self, n: int) -> bytes:
+        # read1: one decompression step at a time, so the bytes before a truncation
+        # reach the reader before the error does.
         try:
-            return self._inner.read(n)
+            read1 = getattr(self._inner, "read1", None)
+            return read1(n) if read1 is not None else self._inner.read(n)
         except SentinelleError:
             raise
         except EOFError:
@@ -155,7 +160,9 @@ class MemberStream(io.RawIOBase):
         if whence == io.SEEK_CUR:
             offset += self._pos
         elif whence == io.SEEK_END:
-            raise io.UnsupportedOperation("seek from the end of a member stream")
+            if self._size is None:
+                raise io.UnsupportedOperation("seek from the end of a stream of unknown size")
+            offset += self._size
         if offset < 0:
             raise ValueError("negative seek position")
         try:
@@ -294,7 +301,8 @@ def is_random_access(stream: BinaryIO) -> bool:
 
 def random_access(stream: BinaryIO, source: Source, budget: Budget) -> BinaryIO:
     """``stream`` itself when it seeks cheaply, else its bytes in memory (up to
-    :data:`MEMORY_LIMIT`), else ``stream`` if it can seek at all (slowly)."""
+    :data:`MEMORY_LIMIT`), else ``stream`` if it can seek at all (slowly: a member of a
+    zip is decompressed again from its start at each backward seek)."""
     if is_random_access(stream):
         return stream
     data = stream.read(MEMORY_LIMIT + 1)
@@ -302,6 +310,7 @@ def random_access(stream: BinaryIO, source: Source, budget: Budget) -> BinaryIO:
         return io.BytesIO(data)
     try:
         if stream.seekable():
+            stream.seek(0, io.SEEK_END)
             stream.seek(0)
             return stream
     except (OSError, ValueError):
@@ -324,7 +333,8 @@ def in_memory_source(path: str, data: bytes, budget: Budget, depth: int, fmt: st
 
     def open_member() -> BinaryIO:
         raw = MemberStream(io.BytesIO(data), path=path, fmt=fmt, limit=len(data), reason="",
-                           budget=budget, depth=depth, hard_end=True, charge=False)
+                           budget=budget, depth=depth, hard_end=True, charge=False,
+                           size=len(data))
         return buffered(raw)
 
     return Source(path=path, open=open_member, size=len(data))

@@ -14,8 +14,10 @@ The source is read in pieces; only the current line is ever held in full, and a 
 longer than ``max_line`` raises :class:`~sentinelle.errors.LimitExceeded` (naming the line
 number, never the content). The encoding is sniffed once from the head
 (:mod:`sentinelle.readers.encoding`); UTF-16 content is transcoded to UTF-8 piece by piece.
-A line that is not valid in the sniffed encoding is read as cp1252 (or latin-1), and the
-chunk that holds it says so through :meth:`Lines.take_warnings`. A forced encoding
+Exports concatenated from several systems mix encodings, so each line is decoded on its
+own: a line that is not valid in the sniffed encoding is read as cp1252 (or latin-1), a
+non-ASCII line that is valid UTF-8 inside single-byte content is read as UTF-8, and the
+chunk that holds such lines says so through :meth:`Lines.take_warnings`. A forced encoding
 (``ReadOptions.encoding``) is strict: an invalid line raises
 :class:`~sentinelle.errors.DecodeError`.
 """
@@ -70,17 +72,19 @@ class Lines:
         self.pattern = _BREAK_MLLP if mllp else _BREAK
         self.breaks = b"\r\n\x1c" if mllp else b"\r\n"
         self.mllp = mllp
-        self._fallback_lines = 0
-        self._first_fallback = 0
+        self._mixed: dict[str, list[int]] = {}  # codec used instead -> [count, first line]
 
     def take_warnings(self) -> list[str]:
         """Lenient decoding used since the last call (never content), then reset."""
-        if not self._fallback_lines:
-            return []
-        count, first = self._fallback_lines, self._first_fallback
-        self._fallback_lines = 0
-        what = "line" if count == 1 else f"{count} lines from line"
-        return [f"{what} {first} not valid {self.encoding}, read as cp1252"]
+        notes = []
+        for codec, (count, first) in self._mixed.items():
+            what = "line" if count == 1 else f"{count} lines from line"
+            if codec == "utf-8":
+                notes.append(f"{what} {first} read as utf-8 (mixed encodings)")
+            else:
+                notes.append(f"{what} {first} not valid {self.encoding}, read as {codec}")
+        self._mixed = {}
+        return notes
 
     def _pieces(self, stream: BinaryIO) -> Iterator[bytes]:
         """Raw pieces for ASCII-safe encodings, UTF-8 pieces for the others (after the BOM)."""
@@ -111,6 +115,15 @@ class Lines:
         if self.mllp:
             raw = raw.lstrip(b"\x0b")
         codec = self.guess.codec if self.guess.codec in ASCII_SAFE else "utf-8"
+        if codec != "utf-8" and not self.guess.forced and not raw.isascii():
+            # a valid non-ASCII UTF-8 line in single-byte content is UTF-8 (see encoding.py)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                self._note("utf-8", number)
+                return text
         try:
             return raw.decode(codec)
         except UnicodeDecodeError:
@@ -118,10 +131,13 @@ class Lines:
                 raise DecodeError(
                     self.source.path, f"line {number} is not valid {self.encoding}"
                 ) from None
-        if not self._fallback_lines:
-            self._first_fallback = number
-        self._fallback_lines += 1
-        return decode_western(raw)
+        text = decode_western(raw)
+        self._note("cp1252", number)
+        return text
+
+    def _note(self, codec: str, number: int) -> None:
+        entry = self._mixed.setdefault(codec, [0, number])
+        entry[0] += 1
 
     def _too_long(self, number: int) -> LimitExceeded:
         return LimitExceeded(self.source.path, f"line {number} longer than {self.max_line} bytes")

@@ -27,7 +27,9 @@ ADELI = "ADELI"
 CODE = "CODE"
 
 
-def route(value: str, *, authority: str = "", oid: str = "", type_code: str = "") -> tuple[str, str]:
+def route(
+    value: str, *, authority: str = "", oid: str = "", type_code: str = ""
+) -> tuple[str, str]:
     """``(kind, value)``: kind ``RPPS``, ``ADELI`` or ``CODE``; the value without its prefix."""
     v = re.sub(r"[\s.]", "", value).upper()
     kind = type_code.strip().upper()

@@ -36,15 +36,10 @@ def sniff_kind(head: bytes, kind: str) -> float:
 
 
 def _holds_tar(source: Source, kind: str) -> bool:
-    from sentinelle.readers.archive_tar import looks_like_tar
+    from sentinelle.readers.archive_tar import first_block, looks_like_tar
 
-    with source.open() as stream:
-        try:
-            data = open_stream(stream, kind)
-            block = data.read(512)
-        except Exception:  # corrupt or truncated: not a readable tar anyway
-            return False
-    return looks_like_tar(block)
+    block = first_block(source, kind)
+    return block is not None and looks_like_tar(block)
 
 
 def read_single(source: Source, options: ReadOptions, kind: str,

@@ -139,6 +139,9 @@ class PartRows:
         self.row_offset = 0
         self.warnings: list[str] = []
         self.emitted = False
+        self._keys: tuple[str, ...] | None = None
+        self._positions: list[int] = []
+        self._in_order = False
 
     @property
     def pending(self) -> int:
@@ -187,6 +190,24 @@ class PartRows:
                 pos = self.column(key, labels.get(key, key))
             if pos >= len(row):
                 row.extend([None] * (pos + 1 - len(row)))
+            row[pos] = value
+        self._rows.append(row)
+
+    def add_keyed(
+        self, keys: tuple[str, ...], labels: tuple[str, ...], values: list[str | None], line: int
+    ) -> None:
+        """A row whose cells belong to columns ``keys`` (labelled ``labels`` when new);
+        fast when the same ``keys`` object comes again in the part's column order."""
+        self._start(line)
+        if keys is not self._keys:
+            self._positions = [self.column(k, lb) for k, lb in zip(keys, labels, strict=True)]
+            self._in_order = self._positions == list(range(len(self._positions)))
+            self._keys = keys
+        if self._in_order and len(values) == len(keys):
+            self._rows.append(values)
+            return
+        row: list[str | None] = [None] * len(self.labels)
+        for pos, value in zip(self._positions, values, strict=False):
             row[pos] = value
         self._rows.append(row)
 

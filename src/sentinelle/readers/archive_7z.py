@@ -11,8 +11,10 @@ files), so per-member compressed sizes are unknown: the ratio limit applies to t
 the declared sizes against the archive size.
 
 Skipped with a reason: encrypted archives (py7zr raises ``PasswordRequired``), symbolic
-links, members with unsafe names (``..``, absolute paths, drive letters: py7zr refuses
-to decode them at all, so they are reported and not read), members over the limits.
+links, members over the limits. Members with unsafe names (``..``, absolute paths, drive
+letters) are reported and still read: py7zr refuses to decode such a name, so the member
+gets a harmless stand-in name in py7zr's parsed header (in memory) while the report keeps
+the real one.
 A corrupt or truncated archive raises :class:`~sentinelle.errors.InputError`.
 """
 
@@ -33,7 +35,7 @@ from sentinelle.readers._archive import (
     members_skip,
     random_access,
     size_skip,
-    unsafe_reason,
+    unsafe_skip,
 )
 from sentinelle.readers.base import Item, ReadOptions, Skip, Source
 
@@ -96,6 +98,17 @@ def _factory(limits: list[tuple[int, str]]) -> Any:
     return Factory()
 
 
+def _stand_in(entry: Any, index: int) -> bool:
+    """Give a member with an unsafe name a harmless name inside py7zr's parsed header
+    (memory only), since py7zr refuses to decode a member named ``../x``; the report keeps
+    the real name. ``False`` if this py7zr version keeps names elsewhere."""
+    info = getattr(entry, "_file_info", None)
+    if not isinstance(info, dict) or "filename" not in info:
+        return False
+    info["filename"] = f"sentinelle-unsafe-member-{index}"
+    return entry.filename == info["filename"]
+
+
 def _plan(archive: Any, source: Source, options: ReadOptions, budget: Budget, depth: int,
           archive_size: int) -> Iterator[Item | tuple[Any, str]]:
     """Skips and empty members as items, members to decode as ``(file, path)`` pairs."""
@@ -109,11 +122,14 @@ def _plan(archive: Any, source: Source, options: ReadOptions, budget: Budget, de
             return
         if entry.is_directory:
             continue
-        path = member_path(source.path, entry.filename)
-        why = unsafe_reason(entry.filename)
-        if why:
-            yield Skip(path, f"unsafe member path: {why}; not read (the 7z decoder refuses it)")
-            continue
+        name = entry.filename
+        path = member_path(source.path, name)
+        warn = unsafe_skip(path, name)
+        if warn:
+            if not _stand_in(entry, index):
+                yield Skip(path, "unsafe member path; not read (the 7z decoder refuses it)")
+                continue
+            yield warn
         if entry.is_symlink:
             yield Skip(path, "symbolic link member, not followed")
             continue

@@ -20,7 +20,6 @@ size (nor past ``max_expanded_bytes``). A truncated or corrupt archive raises
 
 from __future__ import annotations
 
-import io
 import tarfile
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -128,7 +127,11 @@ def _big_member(source: Source, options: ReadOptions, kind: str | None, info: ta
                 inner: BinaryIO = stream
             else:
                 inner = open_stream(stream, kind) if kind else stream
-                skip_forward(inner, offset)
+                try:
+                    skip_forward(inner, offset)
+                except Exception as exc:  # the archive changed or is damaged
+                    raise InputError(path, f"corrupt {kind or 'tar'} data "
+                                           f"({type(exc).__name__})") from None
             raw = MemberStream(inner, path=path, fmt=kind or "tar", limit=size, reason="",
                                budget=budget, depth=depth, hard_end=True,
                                charge=kind is not None, closers=(stream.close,))
@@ -192,19 +195,23 @@ def read_tar(source: Source, options: ReadOptions, kind: str | None) -> Iterator
             raise InputError(source.path, _error_reason(exc)) from None
 
 
+def first_block(source: Source, kind: str) -> bytes | None:
+    """The first 512 decompressed bytes of ``source`` (``None`` if they cannot be had)."""
+    try:
+        with source.open() as stream:
+            return open_stream(stream, kind).read(512)
+    except Exception:  # truncated or corrupt: the caller decides what that means
+        return None
+
+
 def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Item]:
     """Yield the members of a tar archive (compressed or not) as sources."""
     with source.open() as stream:
         head = stream.read(16)
     kind = kind_of(head)
     if kind is not None:
-        data, _, _ = _open_data(source, options, kind, None, None)
-        with data:
-            try:
-                block = data.read(512)
-            except InputError:
-                block = b""
-        if not looks_like_tar(block):
+        block = first_block(source, kind)
+        if block is not None and not looks_like_tar(block):
             # Named like a tar but holding something else: one decompressed member.
             from sentinelle.readers._single import read_single
 
@@ -213,4 +220,4 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Item]
     yield from read_tar(source, options, kind)
 
 
-__all__ = ["FORMAT", "looks_like_tar", "read", "read_tar", "sniff"]
+__all__ = ["FORMAT", "first_block", "looks_like_tar", "read", "read_tar", "sniff"]

@@ -29,7 +29,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from sentinelle.errors import InputError
@@ -63,7 +63,7 @@ _AES = 99
 
 def sniff(head: bytes, name: str) -> float:
     """0.95 for a zip, 0.85 for one that looks like an office document, 0.9 if empty."""
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x07\x08PK\x03\x04"):
+    if head.startswith((b"PK\x03\x04", b"PK\x07\x08PK\x03\x04")):
         return 0.85 if any(hint in head for hint in _OFFICE_HINTS) else 0.95
     if head.startswith(b"PK\x05\x06"):
         return 0.9
@@ -81,18 +81,30 @@ def _special(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, options: ReadOptions,
-            budget: Budget, depth: int) -> Source:
+def _member(archive: zipfile.ZipFile, source: Source, info: zipfile.ZipInfo, path: str,
+            options: ReadOptions, budget: Budget, depth: int) -> Source:
     limit = ratio_limit(options, info.compress_size)
     reason = limit_reason(options, info.compress_size)
 
     def open_member() -> BinaryIO:
+        current = archive
+        closers: tuple[Callable[[], object], ...] = ()
         try:
-            inner = archive.open(info)
-        except Exception as exc:  # bad local header, unsupported feature
+            if archive.fp is None:  # the container's iterator is over: open it again
+                stream = source.open()
+                closers = (stream.close,)
+                current = zipfile.ZipFile(random_access(stream, source, budget))
+                closers = (current.close, stream.close)
+            inner = current.open(info)
+        except Exception as exc:  # bad local header, unsupported feature, changed file
+            for close in closers:
+                close()
+            if isinstance(exc, InputError):
+                raise
             raise InputError(path, f"cannot open zip member ({type(exc).__name__})") from None
         raw = MemberStream(inner, path=path, fmt="zip", limit=limit,  # type: ignore[arg-type]
-                           reason=reason, budget=budget, depth=depth)
+                           reason=reason, budget=budget, depth=depth, size=info.file_size,
+                           closers=closers)
         return buffered(raw)
 
     return Source(path=path, open=open_member, size=info.file_size)
@@ -129,7 +141,7 @@ def _members(archive: zipfile.ZipFile, source: Source, options: ReadOptions, bud
                                     "the archive size (max_ratio; overlapping-entry zip "
                                     f"bomb?): {len(infos) - index} members not read")
             return
-        yield _member(archive, info, path, options, budget, depth + 1)
+        yield _member(archive, source, info, path, options, budget, depth + 1)
 
 
 def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Item]:

@@ -251,13 +251,10 @@ class _Extraction:
     _obx: int = 0
 
     def text(self, value: str) -> str:
-        esc = getattr(self.message, "esc", "\\")
+        esc = getattr(self.message, "esc", "\\") or "\\"
         if not value or esc not in value:
             return value
-        try:
-            return str(self.message.unescape(value))
-        except Exception:  # noqa: BLE001 - a malformed escape keeps the raw value
-            return value
+        return unescape(value, str(getattr(self.message, "separators", "")), esc)
 
     def reps(self, segment: Any, number: int) -> Reps:
         """Field ``number`` of ``segment`` as repetitions of components of sub-components."""
@@ -437,6 +434,36 @@ class _Extraction:
         self.items.append(Source.from_bytes(name, payload))
 
 
+def unescape(value: str, separators: str, esc: str) -> str:
+    """Decode HL7 escape sequences (HL7 v2.5 section 2.7): ``\\F\\ \\S\\ \\T\\ \\R\\
+    \\E\\`` are the separators and the escape character, ``\\Xhh..\\`` hex bytes,
+    ``\\.br\\`` / ``\\.sp\\`` line breaks; highlighting, character-set and local
+    sequences are dropped. ``separators`` is the library's ``"\\r|~^&"`` string (segment,
+    field, repetition, component, sub-component).
+
+    Written here rather than with ``hl7.Message.unescape``: that method logs the whole
+    field value on a malformed sequence, and field values are personal data.
+    """
+    seps = (separators + "\r|~^&"[len(separators):])[:5]
+    known = {"F": seps[1], "R": seps[2], "S": seps[3], "T": seps[4], "E": esc}
+
+    def decode(match: re.Match[str]) -> str:
+        seq = match.group(1)
+        if seq in known:
+            return known[seq]
+        if seq[:1] == "X":
+            try:
+                return bytes.fromhex(seq[1:]).decode("latin-1")
+            except ValueError:
+                return ""
+        if seq[:3] in (".br", ".sp"):
+            return "\n"
+        return ""
+
+    e = re.escape(esc)
+    return re.sub(f"{e}([^{e}]*){e}", decode, value)
+
+
 def _comp(rep: list[list[str]], index: int) -> str:
     """Component ``index`` (0-based) of a repetition, first sub-component, stripped."""
     if index < len(rep) and rep[index]:
@@ -458,4 +485,4 @@ def _date(value: str) -> str:
     return value[:8] if len(value) > 8 and value[:8].isdigit() else value
 
 
-__all__ = ["COLUMNS", "EXTENSIONS", "FORMAT", "INS_OIDS", "read", "sniff"]
+__all__ = ["COLUMNS", "EXTENSIONS", "FORMAT", "INS_OIDS", "read", "sniff", "unescape"]

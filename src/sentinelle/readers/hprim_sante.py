@@ -110,8 +110,8 @@ class Delimiters:
         match = _HEADER.match(line)
         if match is None:
             return cls()
-        comp, rep, esc, sub = match.group(2)
-        return cls(match.group(1), comp, rep, esc, sub)
+        chars = match.group(2)
+        return cls(match.group(1), chars[0], chars[1], chars[2], chars[3])
 
     def unescape(self, value: str) -> str:
         e = self.escape
@@ -239,14 +239,15 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
 
     def handle(line: int, record: str) -> None:
         nonlocal current, msg, headers, orphans
-        f = msg.fields(record)
-        kind = f[0].strip().upper()
-        if kind == "H" and _HEADER.match(record):
+        if _HEADER.match(record):
             headers += 1
             msg = _Message(Delimiters.from_header(record))
             current = _close(current, rows)
-        elif kind == "P":
-            current = _close(current, rows)
+            return
+        f = msg.fields(record)
+        kind = f[0].strip().upper()
+        if kind == "P":
+            _close(current, rows)
             current = Record(line)
             _patient(msg, current, f)
         elif kind == "L":
@@ -289,7 +290,8 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
         yield rows.take(encoding=lines.encoding, warnings=warnings)
 
 
-def _close(record: Record | None, rows: RowTable) -> None:
+def _close(record: Record | None, rows: RowTable) -> Record | None:
+    """Add ``record`` to ``rows``; the current record is then none."""
     if record is not None:
         rows.add(record)
     return None

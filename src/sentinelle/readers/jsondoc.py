@@ -9,7 +9,8 @@ line, https://github.com/ndjson/ndjson-spec). Which tables a document holds:
   scalars outside those arrays form one more row (``part`` ``None``);
 - FHIR (HL7 FHIR R4, https://hl7.org/fhir/R4/): a resource (``resourceType``) is a row of
   the table named by its type, and a ``Bundle``'s ``entry[].resource`` are grouped by type
-  (``bundle.json!Patient``, ``bundle.json!Observation``). NDJSON lines are rows of one
+  (``bundle.json!Patient``, ``bundle.json!Observation``; the Bundle's own fields and the
+  entries' ``fullUrl`` / ``request`` ... are a row of ``bundle.json!Bundle``). NDJSON lines are rows of one
   table, or grouped by ``resourceType`` (FHIR Bulk Data export files).
 
 Each row is flattened by :mod:`sentinelle.readers._records`: nested keys joined by ``.``
@@ -120,11 +121,16 @@ def _object_tables(doc: dict[object, object]) -> list[tuple[str | None, list[obj
     """Tables found in a top-level object, leftovers (scalars) last as part ``None``."""
     kind = _resource_type(doc)
     if kind == "Bundle" and isinstance(doc.get("entry"), list):
-        entries = [
-            e["resource"] if isinstance(e, dict) and isinstance(e.get("resource"), dict) else e
-            for e in doc["entry"]  # type: ignore[union-attr]
-        ]
+        entries: list[object] = []
+        around: list[object] = []  # fullUrl, search, request... of each entry
+        for entry in doc["entry"]:  # type: ignore[union-attr]
+            if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
+                entries.append(entry["resource"])
+                around.append({k: v for k, v in entry.items() if k != "resource"})
+            else:
+                entries.append(entry)
         rest = {k: v for k, v in doc.items() if k != "entry"}
+        rest["entry"] = around
         return [("entry", entries), (None, [rest])]
     if kind is not None:
         return [(kind, [doc])]

@@ -15,6 +15,9 @@ bounded by one record:
    value) and flattened by :mod:`sentinelle.readers._records` (``adresse.ville``,
    ``adresse@type``, FHIR INS identifiers labelled ``INS-NIR identifier.value``).
    Text and attributes outside any record form one more row (``part`` ``None``).
+   FHIR XML (root in the ``http://hl7.org/fhir`` namespace): a resource is one row of the
+   part named by its type; a ``Bundle``'s ``entry/resource/*`` are rows of the parts named
+   by their types, the rest of the Bundle a row of part ``Bundle`` (as JSON FHIR).
 
 Namespace prefixes are dropped from names (``hl7:patient`` -> ``patient``); ``xmlns``
 declarations are not data. ``first_line`` is the line of the chunk's first record element.
@@ -48,6 +51,7 @@ FORMAT = "xml"
 EXTENSIONS = (".xml", ".xsd", ".cda", ".fhir")
 
 _PIECE = 1024 * 1024
+FHIR_NAMESPACE = "http://hl7.org/fhir"
 MAX_PATHS = 100_000
 _HTML = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 _ELEMENT_START = re.compile(r"<(?:[A-Za-z_:]|!--|!DOCTYPE\s)")
@@ -101,8 +105,7 @@ def sniff(head: bytes, name: str) -> float:
         return 0.97
     if not _ELEMENT_START.match(text):
         return 0.0
-    parser = _parser(None)
-    parser.StartElementHandler = None
+    parser = _parser(_encoding_override(head))
     try:
         parser.Parse(head, False)
     except _Refused:
@@ -141,6 +144,9 @@ class _Structure:
     tag: list[str] = field(default_factory=list)
     repeated: set[int] = field(default_factory=set)
     has_data: set[int] = field(default_factory=set)
+    count: list[int] = field(default_factory=list)
+    children: dict[int, set[int]] = field(default_factory=dict)
+    fhir: bool = False
 
     def path_id(self, parent: int, tag: str, path: str) -> int:
         key = (parent, tag)
@@ -151,6 +157,9 @@ class _Structure:
             found = self.ids[key] = len(self.parent)
             self.parent.append(parent)
             self.tag.append(tag)
+            self.count.append(0)
+            self.children.setdefault(parent, set()).add(found)
+        self.count[found] += 1
         return found
 
     def ancestors(self, node: int) -> Iterator[int]:
@@ -160,7 +169,25 @@ class _Structure:
             node = self.parent[node]
 
     def records(self) -> set[int]:
-        return {p for p in self.repeated if not any(a in self.repeated for a in self.ancestors(p))}
+        """Record paths: repeated paths at least as frequent as their parent's other
+        (non-repeated) children, outermost first; FHIR: Bundle resources, else none."""
+        if self.fhir:
+            if self.tag[0] != "Bundle":
+                return set()
+            entry = self.ids.get((0, "entry"), -2)
+            resource = self.ids.get((entry, "resource"), -2)
+            return set(self.children.get(resource, ()))
+        found = set()
+        for p in self.repeated:
+            others = self.children.get(self.parent[p], set()) - self.repeated
+            if self.count[p] >= sum(self.count[o] for o in others):
+                found.add(p)
+        return {p for p in found if not any(a in found for a in self.ancestors(p))}
+
+    @property
+    def root_part(self) -> str | None:
+        """The part of the rest row: a FHIR resource's type (``Bundle`` too), else ``None``."""
+        return self.tag[0] if self.fhir and self.tag else None
 
     def names(self, records: set[int]) -> dict[int, str]:
         tags = [self.tag[r] for r in records]
@@ -194,6 +221,8 @@ def _structure(source: Source, encoding: str | None) -> tuple[_Structure, BaseEx
             seen = parent[1][tag] = parent[1].get(tag, 0) + 1
             if seen == 2:
                 found.repeated.add(node)
+        elif attrs.get("xmlns") == FHIR_NAMESPACE:
+            found.fhir = True
         if any(not _is_xmlns(k) for k in attrs):
             found.has_data.add(node)
         stack.append((node, {}))
@@ -264,7 +293,7 @@ class _Rows:
                         chunk_rows=options.chunk_rows)
             for r in sorted(self.records)
         }
-        self.rest = PartRows(part=None, fmt=FORMAT, chunk_rows=options.chunk_rows)
+        self.rest = PartRows(part=structure.root_part, fmt=FORMAT, chunk_rows=options.chunk_rows)
         self.stack: list[_Element] = []
         self.ready: list[Table] = []
         self.path = path

@@ -20,7 +20,7 @@ from sentinelle.entities import Entity
 from sentinelle.errors import InputError, SentinelleError
 from sentinelle.readers import read_source
 from sentinelle.readers.base import ReadOptions, Skip, Source, Table, Text
-from sentinelle.report.model import FileReport, ScanReport
+from sentinelle.report.model import FileReport, Location, ScanReport
 from sentinelle.scanning.accumulate import FileAccumulator
 from sentinelle.scanning.sources import Skipped, iter_sources
 from sentinelle.scanning.tables import scan_table_chunk
@@ -48,14 +48,14 @@ def _scan_text_chunk(chunk: Text, acc: FileAccumulator, detector: TextDetector) 
     found = detector.scan(chunk.text, first_line=chunk.first_line)
     acc.records += chunk.text.count("\n") + (0 if chunk.text.endswith("\n") else 1)
     for match in found.matches:
-        if match.confidence >= detector.min_confidence or not match.valid:
-            acc.add_text_match(match.entity, match.line, match.valid, match.normalised)
+        acc.add_text_match(match.entity, match.line, match.valid, match.normalised)
     for category, lines in found.health.items():
         acc.health[category] += lines
-    lines_with_health = getattr(found, "health_lines_any", None)
-    if lines_with_health is None:
-        lines_with_health = max(found.health.values(), default=0)
-    acc.counts[Entity.HEALTH] += lines_with_health
+    lines_with_health = sorted({n for lines in found.health_lines.values() for n in lines})
+    if lines_with_health:
+        acc.counts[Entity.HEALTH] += len(lines_with_health)
+        acc.locations.append(Location(Entity.HEALTH, lines_with_health[0], None,
+                                      len(lines_with_health)))
 
 
 @dataclass(slots=True)

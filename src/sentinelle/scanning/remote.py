@@ -35,9 +35,8 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from sentinelle.errors import ConfigError, InputError, SentinelleError
 from sentinelle.readers.base import Source
@@ -52,7 +51,7 @@ MAX_REMOTE_DEPTH = 64
 #: Largest HTML index page read to find links.
 MAX_INDEX_BYTES = 8 * 1024 * 1024
 _FTP_BLOCK = 8 * 1024 * 1024
-_HTTP_BLOCK = 8 * 1024 * 1024
+HTTP_BLOCK = 8 * 1024 * 1024
 _TIMEOUT = 30
 
 
@@ -152,7 +151,7 @@ def _netrc_entry(host: str, env: Mapping[str, str]) -> tuple[str, str] | None:
     return login or "", password or ""
 
 
-def _reason(exc: BaseException, secrets: tuple[str | None, ...]) -> str:
+def reason(exc: BaseException, secrets: tuple[str | None, ...]) -> str:
     """A short, credential-free description of a network failure."""
     if isinstance(exc, SentinelleError):
         text = str(exc)
@@ -185,7 +184,7 @@ class RemoteFile(io.RawIOBase):
         self._secrets = secrets
 
     def _fail(self, exc: BaseException) -> InputError:
-        return InputError(self.path, f"read failed: {_reason(exc, self._secrets)}")
+        return InputError(self.path, f"read failed: {reason(exc, self._secrets)}")
 
     def readable(self) -> bool:
         return True
@@ -194,7 +193,7 @@ class RemoteFile(io.RawIOBase):
         try:
             if size is None or size < 0:
                 parts = []
-                while piece := self.inner.read(_HTTP_BLOCK):
+                while piece := self.inner.read(HTTP_BLOCK):
                     parts.append(piece)
                 return b"".join(parts)
             out = bytearray()
@@ -222,7 +221,8 @@ class RemoteFile(io.RawIOBase):
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         try:
-            return int(self.inner.seek(offset, whence))
+            self.inner.seek(offset, whence)  # paramiko returns None, fsspec the position
+            return int(self.inner.tell())
         except Exception as exc:
             raise self._fail(exc) from None
 
@@ -244,13 +244,13 @@ class RemoteFile(io.RawIOBase):
 def _filesystem(url: RemoteURL, cred: Credentials, env: Mapping[str, str]) -> Any:
     port = url.port or _DEFAULT_PORT.get(url.scheme)
     if url.scheme in ("ftp", "ftps"):
-        from fsspec.implementations.ftp import FTPFileSystem
+        from fsspec.implementations.ftp import FTPFileSystem  # type: ignore[import-untyped]
 
         return FTPFileSystem(url.host, port=port, username=cred.user, password=cred.password,
                              tls=url.scheme == "ftps", timeout=_TIMEOUT, block_size=_FTP_BLOCK,
                              skip_instance_cache=True)
     if url.scheme == "sftp":
-        from fsspec.implementations.sftp import SFTPFileSystem
+        from fsspec.implementations.sftp import SFTPFileSystem  # type: ignore[import-untyped]
 
         options: dict[str, Any] = {"port": port, "timeout": _TIMEOUT,
                                    "host_key_policy": env.get("SENTINELLE_SFTP_HOST_KEY_POLICY",
@@ -266,7 +266,7 @@ def _filesystem(url: RemoteURL, cred: Credentials, env: Mapping[str, str]) -> An
         return SFTPFileSystem(url.host, skip_instance_cache=True, **options)
     if url.scheme in ("http", "https"):
         import aiohttp
-        from fsspec.implementations.http import HTTPFileSystem
+        from fsspec.implementations.http import HTTPFileSystem  # type: ignore[import-untyped]
 
         client: dict[str, Any] = {"timeout": aiohttp.ClientTimeout(total=None,
                                                                    sock_connect=_TIMEOUT,
@@ -276,7 +276,7 @@ def _filesystem(url: RemoteURL, cred: Credentials, env: Mapping[str, str]) -> An
         return HTTPFileSystem(client_kwargs=client, skip_instance_cache=True)
     if url.scheme == "s3":
         try:
-            import s3fs
+            import s3fs  # type: ignore[import-not-found]
         except ImportError:
             raise ConfigError("s3:// sources need the s3 extra: pip install "
                               "'sentinelle[s3]'") from None
@@ -303,12 +303,12 @@ def iter_remote(raw_url: str, env: Mapping[str, str] | None = None) -> Iterator[
     except SentinelleError:
         raise
     except Exception as exc:
-        yield Skipped(shown.display(), f"cannot connect: {_reason(exc, secrets)}")
+        yield Skipped(shown.display(), f"cannot connect: {reason(exc, secrets)}")
         return
     if url.scheme in ("http", "https"):
-        from sentinelle.scanning._http import iter_http
+        from sentinelle.scanning.remote_http import iter_http
 
-        yield from iter_http(fs, shown, secrets)
+        yield from iter_http(fs, _strip_userinfo(raw_url), cred.user, secrets)
         return
     root = f"{url.host}{url.path}" if url.scheme == "s3" else url.path
     yield from _walk(fs, shown, root, secrets)
@@ -322,9 +322,10 @@ def _display(shown: RemoteURL, fs_path: str) -> str:
 
 
 def remote_source(fs: Any, fs_path: str, display: str, size: int | None,
-                  secrets: tuple[str | None, ...], **open_options: Any) -> Source:
-    """A source reading ``fs_path`` from ``fs`` when opened."""
-    random_access = open_options.pop("random_access", True)
+                  secrets: tuple[str | None, ...], *, random_access: bool = True,
+                  open_options: Mapping[str, Any] | None = None) -> Source:
+    """A source reading ``fs_path`` from ``fs`` when opened (``display`` is its name)."""
+    open_options = dict(open_options or {})
 
     def open_remote() -> RemoteFile:
         try:
@@ -332,7 +333,7 @@ def remote_source(fs: Any, fs_path: str, display: str, size: int | None,
         except FileNotFoundError:
             raise InputError(display, "no such file on the server") from None
         except Exception as exc:
-            raise InputError(display, f"cannot open: {_reason(exc, secrets)}") from None
+            raise InputError(display, f"cannot open: {reason(exc, secrets)}") from None
         return RemoteFile(inner, display, random_access, secrets)
 
     return Source(path=display, open=open_remote, size=size)  # type: ignore[arg-type]
@@ -355,7 +356,7 @@ def _walk(fs: Any, shown: RemoteURL, root: str,
         yield Skipped(_display(shown, root), "no such file or directory on the server")
         return
     except Exception as exc:
-        yield Skipped(_display(shown, root), f"cannot list: {_reason(exc, secrets)}")
+        yield Skipped(_display(shown, root), f"cannot list: {reason(exc, secrets)}")
         return
     if _kind(info) != "directory":
         yield remote_source(fs, root, _display(shown, root), info.get("size"), secrets)
@@ -371,7 +372,7 @@ def _walk(fs: Any, shown: RemoteURL, root: str,
         try:
             entries = sorted(fs.ls(directory, detail=True), key=lambda e: str(e["name"]))
         except Exception as exc:
-            yield Skipped(_display(shown, directory), f"cannot list: {_reason(exc, secrets)}")
+            yield Skipped(_display(shown, directory), f"cannot list: {reason(exc, secrets)}")
             continue
         subdirs: list[str] = []
         for entry in entries:
@@ -392,24 +393,6 @@ def _walk(fs: Any, shown: RemoteURL, root: str,
         stack.extend((d, depth + 1) for d in reversed(subdirs))
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag.lower() == "a":
-            self.links.extend(value for key, value in attrs if key.lower() == "href" and value)
-
-
-def page_links(html: str, base: str) -> list[str]:
-    """The absolute URLs of the ``<a href>`` links of an HTML page, in page order."""
-    parser = _Links()
-    parser.feed(html)
-    parser.close()
-    return [urljoin(base, link) for link in parser.links]
-
-
 __all__ = [
     "MAX_INDEX_BYTES",
     "MAX_REMOTE_DEPTH",
@@ -420,6 +403,6 @@ __all__ = [
     "credentials",
     "is_url",
     "iter_remote",
-    "page_links",
+    "reason",
     "remote_source",
 ]

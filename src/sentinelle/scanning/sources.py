@@ -1,15 +1,22 @@
-"""Turn the user's paths into :class:`~sentinelle.readers.base.Source` objects.
+"""Turn the user's paths and URLs into :class:`~sentinelle.readers.base.Source` objects.
 
 Directories are walked recursively without following symbolic links to directories (so a
-symlink loop cannot trap the scan); unreadable entries are reported, not fatal.
+symlink loop cannot trap the scan); unreadable entries are reported, not fatal. An
+argument with a URL scheme (``ftp://``, ``ftps://``, ``sftp://``, ``http(s)://``,
+``s3://``) is read remotely through fsspec (:mod:`sentinelle.scanning.remote`);
+``file://`` URLs are local paths. An unsupported scheme, a missing optional extra (s3) or
+an unreadable netrc file raises :class:`~sentinelle.errors.ConfigError`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import unquote, urlsplit
 
 from sentinelle.readers.base import Source
 
@@ -21,13 +28,43 @@ class Skipped:
 
 
 def _file_source(path: Path) -> Source:
-    return Source(path=str(path), open=lambda p=path: open(p, "rb"), size=path.stat().st_size)
+    def open_file() -> BinaryIO:
+        return open(path, "rb")
+
+    return Source(path=str(path), open=open_file, size=path.stat().st_size)
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+#: ``Path("ftp://h/x")`` collapses to ``ftp:/h/x``: recognised and restored (see _as_url).
+_COLLAPSED = re.compile(r"^(ftp|ftps|sftp|http|https|s3):/(?!/)", re.IGNORECASE)
+
+
+def _as_url(raw: str | os.PathLike[str]) -> str | None:
+    """The URL ``raw`` stands for, or ``None`` for a local path.
+
+    A URL passed through :class:`pathlib.Path` (as a CLI argument typed ``Path`` is) loses
+    one slash of ``://``; such a string that is not an existing local path is taken as
+    the URL it was.
+    """
+    text = os.fspath(raw)
+    if _URL.match(text):
+        return text
+    if not isinstance(raw, str) and _COLLAPSED.match(text) and not os.path.exists(text):
+        scheme, _, rest = text.partition(":/")
+        return f"{scheme}://{rest}"
+    return None
 
 
 def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source | Skipped]:
     """Yield a source per regular file under ``paths`` (sorted, for reproducible reports)."""
     for raw in paths:
-        path = Path(raw)
+        url = _as_url(raw)
+        if url is not None and url[:7].lower() != "file://":
+            from sentinelle.scanning.remote import iter_remote
+
+            yield from iter_remote(url)
+            continue
+        path = Path(unquote(urlsplit(url).path)) if url is not None else Path(raw)
         try:
             if path.is_dir():
                 yield from _walk(path)
@@ -58,8 +95,8 @@ def _walk(root: Path) -> Iterator[Source | Skipped]:
                     yield Skipped(str(path), "not a regular file (broken link, device or fifo)")
             except OSError as exc:
                 yield Skipped(str(path), exc.strerror or type(exc).__name__)
-    for exc in errors:
-        yield Skipped(str(exc.filename), exc.strerror or type(exc).__name__)
+    for error in errors:
+        yield Skipped(str(error.filename), error.strerror or type(error).__name__)
 
 
 __all__ = ["Skipped", "iter_sources"]

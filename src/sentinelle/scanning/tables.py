@@ -72,14 +72,19 @@ def _scan_cells(
     for category, cells in found.health.items():
         acc.health[category] += cells
         col.health[category] += cells
-    if found.health_rows.len():
-        col.valid += found.health_rows.len()
-        acc.counts[Entity.HEALTH] += found.health_rows.len()
-        first = line0 + int(found.health_rows[0])
-        acc.locations.append(Location(Entity.HEALTH, first, col.index + 1, found.health_rows.len()))
+    health_rows = found.entity_rows.get(Entity.HEALTH, [])
+    if health_rows:
+        col.valid += len(health_rows)
+        acc.counts[Entity.HEALTH] += len(health_rows)
+        acc.locations.append(
+            Location(Entity.HEALTH, line0 + health_rows[0], col.index + 1, len(health_rows))
+        )
         if col.preview is None:
             col.preview = "free text"
-    for entity, stats in found.entities.items():
-        acc.counts[entity] += stats.count
-        acc.invalid[entity] += stats.invalid
-        acc.add_distinct(entity, pl.Series(stats.values, dtype=pl.String))
+    for entity, tally in found.entities.items():
+        acc.counts[entity] += tally.count
+        acc.invalid[entity] += tally.invalid
+        acc.add_distinct(entity, pl.Series(tally.values, dtype=pl.String))
+        rows = found.entity_rows.get(entity)
+        if rows and tally.count:
+            acc.locations.append(Location(entity, line0 + rows[0], col.index + 1, tally.count))

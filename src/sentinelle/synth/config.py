@@ -19,6 +19,17 @@ in cp1252 with ``;`` separators and CRLF line ends, sampling dates from 2015-01-
 - ``comment_phone_rate``: per non-empty comment, a phone number is appended;
 - ``repeat_sampling_rate``: per patient file, extra sampling rows (geometric, mean 1.5);
 - ``local_residence_rate``: per person, lives in the département of their lab.
+
+Formats (``format``): ``csv``/``tsv`` and the other tabular ones (``xlsx``, ``json`` array
+of row objects, ``ndjson``, ``parquet``, ``sqlite`` table ``patients``, ``sql`` dump in
+the ``sql_dialect`` style: ``mysql`` (mysqldump, multi-row ``INSERT``) or ``postgres``
+(pg_dump, ``COPY ... FROM stdin``)) hold the same columns as the CSV; ``fhir`` (a Bundle
+of Patient and Observation resources), ``hl7`` (HL7 v2 messages; ``hl7_mllp`` frames them
+for MLLP), ``hprim`` (HPRIM Santé), ``hprim-net``, ``pdf`` (lab reports) and ``txt``
+(free-text notes) write the same rows in their own places (see ``synth.writers``).
+``header``, ``delimiter`` and ``crlf`` apply where the format has them; ``encoding``
+applies to the text formats that may carry another one than UTF-8 (csv, tsv, sql, hl7,
+hprim, hprim-net, txt).
 """
 
 from __future__ import annotations
@@ -32,7 +43,11 @@ from typing import Any
 from sentinelle.errors import ConfigError
 
 LEAK_DEPARTEMENTS: tuple[str, ...] = ("22", "27", "35", "41", "45", "56")
-FORMATS: tuple[str, ...] = ("csv", "tsv")
+FORMATS: tuple[str, ...] = ("csv", "tsv", "xlsx", "json", "ndjson", "parquet", "sqlite", "sql",
+                            "fhir", "hl7", "hprim", "hprim-net", "pdf", "txt")
+TABULAR_FORMATS: tuple[str, ...] = ("csv", "tsv", "xlsx", "json", "ndjson", "parquet", "sqlite",
+                                    "sql")
+SQL_DIALECTS: tuple[str, ...] = ("mysql", "postgres")
 DELIMITERS: tuple[str, ...] = (";", ",", "\t", "|")
 # codec name (as codecs.lookup spells it) -> canonical name written in the truth
 ENCODINGS: dict[str, str] = {
@@ -77,6 +92,8 @@ class SynthConfig:
     registry_lab: str | None = None  # lab code for ``registry_path``; None = all labs
     registry_extra_rate: float = 0.25  # registry persons not in the export, per exported one
     registry_update_rate: float = 0.1  # per field (address, phone, married name)
+    sql_dialect: str = "mysql"
+    hl7_mllp: bool = False
     chunk_size: int = 50_000  # persons per chunk: bounds memory (~0.5 GB at 50,000)
 
     def __post_init__(self) -> None:
@@ -88,6 +105,8 @@ class SynthConfig:
             raise ConfigError("chunk_size must be at least 1")
         if self.format not in FORMATS:
             raise ConfigError(f"format must be one of {', '.join(FORMATS)}")
+        if self.sql_dialect not in SQL_DIALECTS:
+            raise ConfigError("sql_dialect must be mysql or postgres")
         if self.delimiter not in DELIMITERS:
             raise ConfigError("delimiter must be one of ';' ',' '|' or a tab")
         try:
@@ -131,4 +150,5 @@ class SynthConfig:
         return out
 
 
-__all__ = ["DELIMITERS", "ENCODINGS", "FORMATS", "LEAK_DEPARTEMENTS", "SynthConfig"]
+__all__ = ["DELIMITERS", "ENCODINGS", "FORMATS", "LEAK_DEPARTEMENTS", "SQL_DIALECTS",
+           "TABULAR_FORMATS", "SynthConfig"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sentinelle.entities import Entity
 from sentinelle.errors import ConfigError
 from sentinelle.synth.config import SynthConfig
 from sentinelle.synth.export import build_chunk
@@ -51,7 +52,12 @@ def generate(cfg: SynthConfig, out: str | Path, *, truth_path: str | Path | None
     builder = TruthBuilder(cfg, layout, labs)
     rows = entries = 0
     with contextlib.ExitStack() as stack:
-        writer = stack.enter_context(open_writer(out, cfg, layout.headers))
+        writer = stack.enter_context(open_writer(out, cfg, layout.headers, layout=layout,
+                                                 labs=labs))
+        info = writer.info()
+        if info.fields is not None:
+            builder.use_fields(sorted({f.entity for f in info.fields if f.entity},
+                                      key=list(Entity).index))
         registry = (stack.enter_context(RegistryWriter(Path(registry_path), cfg, labs))
                     if registry_path is not None else None)
         for i in range(math.ceil(cfg.patients / cfg.chunk_size)):
@@ -61,8 +67,7 @@ def generate(cfg: SynthConfig, out: str | Path, *, truth_path: str | Path | None
             persons = make_persons(rng, n, cfg, labs, vocab, used, first_pid=start)
             chunk = build_chunk(rng, persons, cfg, labs, layout, row_offset=rows,
                                 entry_offset=entries)
-            writer.write(chunk.frame)
-            builder.add(chunk)
+            builder.add(chunk, writer.write_chunk(chunk))
             rows += chunk.frame.height
             entries += chunk.entries
             if registry is not None:
@@ -76,6 +81,7 @@ def generate(cfg: SynthConfig, out: str | Path, *, truth_path: str | Path | None
     truth = builder.finish(
         file={"name": out.name, "bytes": out.stat().st_size},
         registry=registry.summary() if registry is not None else None,
+        info=info,
     )
     if truth_path is not None:
         truth.write(truth_path)

@@ -4,6 +4,12 @@ The truth is computed from what the generator wrote (the export columns) and wha
 about each cell (the ``meta`` frame of ``export.Chunk``), chunk by chunk; distinct values
 are kept as de-duplicated polars Series so memory grows with distinct values only.
 ``NOTES`` spells out how every figure is counted; a scanner's report is compared with it.
+
+Tabular formats count the export columns (``columns``). Message and text formats (FHIR,
+HL7 v2, HPRIM, PDF, text) write values in places of their own: their writer returns the
+normalised values it wrote (``writers._base.Found``) and the truth lists those places in
+``fields`` instead of ``columns``; the writer's notes (``notes``) say what is counted
+where, and override the general ones.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from sentinelle.synth.config import SynthConfig
 from sentinelle.synth.export import NIR_NNP, NIR_TYPO, NIR_VALID, Chunk
 from sentinelle.synth.labs import Labs
 from sentinelle.synth.layout import Layout
+from sentinelle.synth.writers._base import INT_VALUED, Found, FormatInfo
 
 SCHEMA = "sentinelle.truth/1"
 NOTES: dict[str, str] = {
@@ -78,15 +85,15 @@ class Truth:
     records: int
     persons: int
     entities: dict[str, dict[str, int]]
-    columns: list[dict[str, Any]]
+    columns: list[dict[str, Any]] | None
     health: dict[str, int]
     by_lab: dict[str, dict[str, Any]]
     by_departement: dict[str, int]
     by_residence_departement: dict[str, int]
     date_range: tuple[str, str]
     format: str  # noqa: A003
-    encoding: str
-    delimiter: str
+    encoding: str | None
+    delimiter: str | None
     header: bool
     date_format: str
     nir_layout: str
@@ -94,11 +101,14 @@ class Truth:
     file: dict[str, Any]
     registry: dict[str, Any] | None = None
     notes: dict[str, str] = field(default_factory=lambda: dict(NOTES))
+    fields: list[dict[str, Any]] | None = None  # message / text formats, instead of columns
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"schema": SCHEMA}
         for f in fields(self):
             value = getattr(self, f.name)
+            if value is None and f.name in ("columns", "fields"):
+                continue  # a file has columns or fields
             out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
 
@@ -152,7 +162,8 @@ class TruthBuilder:
         self.dirt = {"nir_typos": 0, "nnp_cells": 0, "ayant_droit_persons": 0,
                      "persons_in_two_labs": 0, "comment_phones": 0, "name_typo_rows": 0}
 
-    def add(self, chunk: Chunk) -> None:
+    def add(self, chunk: Chunk, found: list[Found] | None = None) -> None:
+        """Count one chunk: from its columns, or from the values a writer ``found``."""
         frame, meta = chunk.frame, chunk.meta
         self.records += frame.height
         persons = meta.select("person", "child").unique()
@@ -161,18 +172,25 @@ class TruthBuilder:
         pairs = meta.select("person", "lab").unique()
         self.dirt["persons_in_two_labs"] += int(pairs["person"].is_duplicated().sum()) // 2
         self.dirt["name_typo_rows"] += chunk.name_typos
-        for entity, keys in self.by_entity.items():
-            self._add_entity(entity, keys, frame, meta)
         status = meta["nir_status"]
         typos = int((status == NIR_TYPO).sum())
-        self._bump(self.nir_entity, int((status == NIR_VALID).sum()), typos)
-        self.distinct[self.nir_entity].add(meta["nir_norm"])
-        self._bump(Entity.NNP, int((status == NIR_NNP).sum()), 0)
-        self.distinct[Entity.NNP].add(meta["nnp_norm"])
+        if found is None:
+            for entity, keys in self.by_entity.items():
+                self._add_entity(entity, keys, frame, meta)
+            self._bump(self.nir_entity, int((status == NIR_VALID).sum()), typos)
+            self.distinct[self.nir_entity].add(meta["nir_norm"])
+            self._bump(Entity.NNP, int((status == NIR_NNP).sum()), 0)
+            self.distinct[Entity.NNP].add(meta["nnp_norm"])
+        else:
+            self._add_found(found)
         self.dirt["nir_typos"] += typos
         self.dirt["nnp_cells"] += int((status == NIR_NNP).sum())
         self.dirt["comment_phones"] += int((meta["comment_phone"] > 0).sum())
-        mask = meta["health"].to_numpy()
+        if found is None:
+            mask = meta["health"].to_numpy()
+        else:  # the comments the writer wrote
+            masks = [f.mask.drop_nulls() for f in found if f.mask is not None]
+            mask = pl.concat(masks).to_numpy() if masks else np.zeros(0, dtype=np.int16)
         for i in range(len(self.health)):
             self.health[i] += int(((mask >> i) & 1).sum())
         labs = meta["lab"].to_numpy()
@@ -184,6 +202,23 @@ class TruthBuilder:
         lo, hi = int(days.min()), int(days.max())  # type: ignore[arg-type]
         self.day_min = lo if self.day_min is None else min(self.day_min, lo)
         self.day_max = hi if self.day_max is None else max(self.day_max, hi)
+
+    def use_fields(self, entities: list[Entity]) -> None:
+        """Count what a message / text writer reports instead of the columns."""
+        self.counts, self.distinct = {}, {}
+        for entity in entities:
+            self._ensure(entity)
+
+    def _ensure(self, entity: Entity) -> None:
+        if entity not in self.counts:
+            self.counts[entity] = [0, 0]
+            self.distinct[entity] = _Distinct(pl.Int64 if entity in INT_VALUED else pl.String)
+
+    def _add_found(self, found: list[Found]) -> None:
+        for item in found:
+            self._ensure(item.entity)
+            self._bump(item.entity, int(item.values.is_not_null().sum()), item.invalid)
+            self.distinct[item.entity].add(item.values)
 
     def _bump(self, entity: Entity, count: int, invalid: int) -> None:
         self.counts[entity][0] += count
@@ -207,17 +242,25 @@ class TruthBuilder:
         self._bump(entity, sum(int(v.is_not_null().sum()) for v in values), 0)
         self.distinct[entity].add(*values)
 
-    def finish(self, *, file: dict[str, Any], registry: dict[str, Any] | None) -> Truth:
+    def finish(self, *, file: dict[str, Any], registry: dict[str, Any] | None,
+               info: FormatInfo | None = None) -> Truth:
         cfg, labs, layout = self.cfg, self.labs, self.layout
         entities = {
             str(e): {"count": c[0], "distinct": len(self.distinct[e]), "invalid": c[1]}
             for e, c in self.counts.items()
         }
-        columns = [
-            {"index": i, "name": layout.headers[i] if cfg.header else None,
-             "entity": str(spec.entity) if spec.entity else None, "key": spec.key}
-            for i, spec in enumerate(layout.columns)
-        ]
+        if info is None:
+            info = FormatInfo(encoding=cfg.codec, delimiter=cfg.effective_delimiter,
+                              header=cfg.header,
+                              column_names=layout.headers if cfg.header else None)
+        columns: list[dict[str, Any]] | None = None
+        if info.fields is None:
+            names = info.column_names
+            columns = [
+                {"index": i, "name": names[i] if names is not None else None,
+                 "entity": str(spec.entity) if spec.entity else None, "key": spec.key}
+                for i, spec in enumerate(layout.columns)
+            ]
         by_lab = {
             labs.code[i]: {"records": int(self.lab_records[i]), "persons": int(self.lab_persons[i]),
                            "finess": labs.finess[i], "name": labs.name[i],
@@ -242,14 +285,16 @@ class TruthBuilder:
             by_residence_departement=by_res,
             date_range=(_iso(self.day_min or 0), _iso(self.day_max or 0)),
             format=cfg.format,
-            encoding=cfg.codec,
-            delimiter=cfg.effective_delimiter,
-            header=cfg.header,
-            date_format=layout.date_format,
-            nir_layout="split" if layout.split_nir else "single",
+            encoding=info.encoding,
+            delimiter=info.delimiter,
+            header=info.header,
+            date_format=info.date_format or layout.date_format,
+            nir_layout=info.nir_layout or ("split" if layout.split_nir else "single"),
             dirt=dict(self.dirt),
             file=file,
             registry=registry,
+            notes={**NOTES, **info.notes},
+            fields=[f.to_dict() for f in info.fields] if info.fields is not None else None,
         )
 
 

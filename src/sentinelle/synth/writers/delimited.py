@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import polars as pl
 
 from sentinelle.atomic import atomic_open
 from sentinelle.errors import OutputError
 from sentinelle.synth.config import SynthConfig
+from sentinelle.synth.writers._base import FormatInfo
 
-FORMAT = "csv"
+if TYPE_CHECKING:
+    from sentinelle.synth.export import Chunk
+
+FORMATS = ("csv", "tsv")
 
 
 class DelimitedWriter:
@@ -47,6 +51,13 @@ class DelimitedWriter:
     def bytes_written(self) -> int:
         return self._bytes
 
+    def info(self) -> FormatInfo:
+        return FormatInfo(encoding=self.first_codec, delimiter=self.separator,
+                          header=self.header, column_names=self.headers if self.header else None)
+
+    def write_chunk(self, chunk: Chunk) -> None:
+        self.write(chunk.frame)
+
     def write(self, frame: pl.DataFrame) -> None:
         if self._handle is None:
             raise OutputError(f"{self.path}: writer is not open")
@@ -70,8 +81,9 @@ class DelimitedWriter:
         self._chunks += 1
 
 
-def open_writer(path: Path, cfg: SynthConfig, headers: tuple[str, ...]) -> DelimitedWriter:
+def open_writer(path: Path, cfg: SynthConfig, headers: tuple[str, ...],
+                **_: Any) -> DelimitedWriter:
     return DelimitedWriter(path, cfg, headers)
 
 
-__all__ = ["FORMAT", "DelimitedWriter", "open_writer"]
+__all__ = ["FORMATS", "DelimitedWriter", "open_writer"]
