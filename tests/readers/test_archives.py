@@ -11,8 +11,10 @@ import gzip
 import io
 import lzma
 import os
+import struct
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import py7zr
@@ -55,12 +57,27 @@ def make_tar(members: dict[str, bytes], mode: str = "w", links: dict[str, str] |
     return buffer.getvalue()
 
 
-def make_7z(members: dict[str, bytes], password: str | None = None) -> bytes:
+def make_7z(members: dict[str, bytes], password: str | None = None,
+            encrypt_headers: bool = False, rename: dict[str, str] | None = None) -> bytes:
+    """A 7z archive; ``rename`` patches member names py7zr refuses to write (``../x``)
+    into the plain header and fixes the header CRCs (7zFormat.txt, SignatureHeader)."""
     buffer = io.BytesIO()
-    with py7zr.SevenZipFile(buffer, "w", password=password) as archive:
+    with py7zr.SevenZipFile(buffer, "w", password=password,
+                            header_encryption=encrypt_headers) as archive:
+        if rename:
+            archive.set_encoded_header_mode(False)
         for name, data in members.items():
             archive.writestr(data, name)
-    return buffer.getvalue()
+    data = bytearray(buffer.getvalue())
+    for old, new in (rename or {}).items():
+        before, after = old.encode("utf-16-le"), new.encode("utf-16-le")
+        assert len(before) == len(after) and before in data
+        data = data.replace(before, after)
+    if rename:
+        offset, size, _ = struct.unpack_from("<QQI", data, 12)
+        struct.pack_into("<I", data, 28, zlib.crc32(bytes(data[32 + offset:32 + offset + size])))
+        struct.pack_into("<I", data, 8, zlib.crc32(bytes(data[12:32])))
+    return bytes(data)
 
 
 def zstd(data: bytes) -> bytes:
@@ -330,11 +347,16 @@ def test_unsafe_member_names_are_reported_and_scanned(name: str, why: str) -> No
     assert items[1].open().read() == NOTE
 
 
-def test_unsafe_names_in_tar_and_7z() -> None:
-    items = members(make_tar({"../up.txt": NOTE}), "t.tar")
-    assert [type(i).__name__ for i in items] == ["Skip", "Source"]
-    items = members(make_7z({"ok.txt": NOTE}), "s.7z")
-    assert [i.path for i in items] == ["s.7z!ok.txt"]
+def test_unsafe_names_in_tar_and_7z_are_reported_and_scanned() -> None:
+    items = members(make_tar({"../up.txt": NOTE, "/abs.txt": CSV}), "t.tar")
+    assert [(type(i).__name__, i.path) for i in items] == [
+        ("Skip", "t.tar!../up.txt"), ("Source", "t.tar!../up.txt"),
+        ("Skip", "t.tar!/abs.txt"), ("Source", "t.tar!/abs.txt")]
+    data = make_7z({"xx/up.txt": NOTE, "ok.txt": CSV}, rename={"xx/up.txt": "../up.txt"})
+    found = walk(Source.from_bytes("s.7z", data))
+    assert found == {"s.7z!../up.txt": NOTE, "s.7z!ok.txt": CSV}
+    (skip,) = [i for i in members(data, "s.7z") if isinstance(i, Skip)]
+    assert skip.reason.startswith("unsafe member path: parent directory (..)")
 
 
 def test_control_characters_in_names_are_escaped() -> None:
@@ -371,8 +393,10 @@ def test_encrypted_zip_member_is_skipped() -> None:
 
 def test_encrypted_7z_is_skipped() -> None:
     found = walk(Source.from_bytes("e.7z", make_7z({"secret.csv": CSV}, password="pw")))
-    assert found == {"e.7z!secret.csv": "skip: encrypted member"} or found == {
-        "e.7z": "skip: encrypted archive (encrypted headers)"}
+    assert found == {"e.7z!secret.csv": "skip: encrypted member"}
+    data = make_7z({"secret.csv": CSV}, password="pw", encrypt_headers=True)
+    assert walk(Source.from_bytes("h.7z", data)) == {
+        "h.7z": "skip: encrypted archive (encrypted headers)"}
 
 
 # --- corrupt and truncated ---------------------------------------------------------------

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from stdnum import luhn
 
 from sentinelle.detect.columns import classify_table
-from sentinelle.errors import InputError, SentinelleError, UnsupportedFormat
+from sentinelle.errors import InputError, LimitExceeded, SentinelleError, UnsupportedFormat
 from sentinelle.identifiers import nir
 from sentinelle.readers import hl7v2, read_source, sniff_format
 from sentinelle.readers.base import ReadOptions, Skip, Source, Table
@@ -97,6 +97,7 @@ def test_one_message_exact_row() -> None:
     assert list(table.frame.columns) == table.header
     assert table.frame.rows(named=True) == [EXPECTED_ROW, SPILL_ROW]
     assert table.first_line == 1 and table.row_offset == 0 and table.warnings == []
+    assert table.extra == {"records": "1"}  # two rows, one message
 
 
 @pytest.mark.parametrize(
@@ -332,3 +333,12 @@ def test_malformed_escapes_log_nothing(caplog: pytest.LogCaptureFixture) -> None
         (row,) = rows(msg.encode())
     assert row[hl7v2.H_NOM] == "AB"
     assert caplog.records == []
+
+
+def test_message_size_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hl7v2, "_SEGMENT_LIMIT", 100_000)
+    body = "\r".join(["MSH|^~\\&|A", "PID|1||1"] + ["NTE|1||" + "x" * 1000] * 200)
+    options = ReadOptions(chunk_bytes=1000, max_line_bytes=1000)
+    with pytest.raises(LimitExceeded) as info:
+        list(read_source(Source.from_bytes("big.hl7", body.encode()), options))
+    assert str(info.value) == "big.hl7: message at line 1 longer than 100000 bytes"

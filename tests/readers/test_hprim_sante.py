@@ -136,6 +136,7 @@ def test_chunks_share_columns() -> None:
     got = tables("\r\n".join(lines).encode(), chunk_rows=3)
     assert sum(t.frame.height for t in got) == 10
     assert [t.row_offset for t in got] == [0, 4, 8]
+    assert [t.extra["records"] for t in got] == ["2", "2", "1"]
     assert all(t.header == got[0].header for t in got)
 
 
@@ -235,3 +236,12 @@ def test_line_layer_splits_every_line_end_alike(
     source = Source.from_bytes("l.txt", content.encode(encoding))
     got = list(Lines(source, ReadOptions(chunk_bytes=piece), binary_reason="binary"))
     assert got == list(enumerate(lines, start=1))
+
+
+def test_patient_record_size_is_bounded() -> None:
+    notes = [f"C|{i}|L|note {i} {'x' * 50}|G" for i in range(100)]
+    lines = ["H|~^\\&|X", "P|1|D|L||NOM~PRENOM", *notes]
+    options = ReadOptions(chunk_bytes=1000, max_line_bytes=1000)
+    with pytest.raises(LimitExceeded) as info:
+        list(read_source(Source.from_bytes("big.hpr", "\n".join(lines).encode()), options))
+    assert str(info.value) == "big.hpr: patient record at line 2 longer than 1000 bytes"

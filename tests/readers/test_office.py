@@ -17,7 +17,7 @@ from odf.text import P, S, Span
 
 from sentinelle.errors import LimitExceeded, SentinelleError, UnsupportedFormat
 from sentinelle.readers import office, read_source, sniff_format
-from sentinelle.readers.base import ReadOptions, Skip, Source, Text
+from sentinelle.readers.base import ReadOptions, Skip, Source, Table, Text
 
 NIR = "185037510102367"
 NOTE = "Compte rendu : patiente enceinte, sérologie VIH positive."
@@ -42,20 +42,45 @@ def make_docx() -> bytes:
     return out.getvalue()
 
 
+def items(data: bytes, path: str = "lettre.docx", **options: object) -> list[object]:
+    return list(read_source(Source.from_bytes(path, data), ReadOptions(**options)))  # type: ignore[arg-type]
+
+
 def texts(data: bytes, path: str = "lettre.docx", **options: object) -> list[Text]:
-    got = list(read_source(Source.from_bytes(path, data), ReadOptions(**options)))  # type: ignore[arg-type]
-    return [t for t in got if isinstance(t, Text)]
+    return [t for t in items(data, path, **options) if isinstance(t, Text)]
 
 
 def test_docx_paragraphs_tables_and_header() -> None:
     data = make_docx()
     assert sniff_format(data, "lettre.bin") == "docx"
-    got = texts(data)
-    assert got == [
-        Text(f"{NOTE}\nNIR 1 85 03 75 101 023 67\nNOM | PRENOM | NIR\nDUPONT | Jean | {NIR}",
-             "docx", first_line=1, extra={"part": "word/document.xml"}),
+    got = items(data)
+    assert got[0] == Text(f"{NOTE}\nNIR 1 85 03 75 101 023 67", "docx", first_line=1,
+                          extra={"part": "word/document.xml"})
+    table = got[1]
+    assert isinstance(table, Table)
+    assert (table.part, table.format, table.header) == ("table-1", "docx", ["NOM", "PRENOM", "NIR"])
+    assert table.frame.rows(named=True) == [{"NOM": "DUPONT", "PRENOM": "Jean", "NIR": NIR}]
+    assert got[2:] == [
         Text("Dr MEDECIN Paul", "docx", first_line=1, extra={"part": "word/header1.xml"}),
     ]
+
+
+def test_docx_tables_without_header_and_layout_tables() -> None:
+    def tbl(rows: list[list[str]]) -> str:
+        cells = "".join(
+            "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>" for c in r)
+            + "</w:tr>" for r in rows)
+        return f"<w:tbl>{cells}</w:tbl>"
+
+    body = (tbl([["DUPONT", NIR], ["MARTIN", "285037510102345"], ["SOLO"]])
+            + tbl([["Signature", "Cachet"]])
+            + tbl([["a"], ["b"]]))
+    got = items(docx_with(body))
+    table = got[0]
+    assert isinstance(table, Table) and table.header is None and table.part == "table-1"
+    assert table.frame.rows() == [("DUPONT", NIR), ("MARTIN", "285037510102345"), ("SOLO", None)]
+    assert got[1:] == [Text("Signature | Cachet\na\nb", "docx", first_line=1,
+                            extra={"part": "word/document.xml"})]
 
 
 def package(parts: dict[str, bytes | str], first: tuple[str, bytes] | None = None) -> bytes:
@@ -126,9 +151,12 @@ def test_odt_paragraphs_spaces_and_tables() -> None:
     data = make_odt()
     assert office.sniff(data[:4096], "x") == 0.97
     assert sniff_format(data, "x.bin") == "docx"  # the office reader's format name
-    (chunk,) = texts(data, "cr.odt")
+    chunk, table = items(data, "cr.odt")
+    assert isinstance(chunk, Text) and isinstance(table, Table)
     assert chunk.format == "odt" and chunk.extra == {"part": "content.xml"}
-    assert chunk.text == f"Compte rendu\nPatiente enceinte   suivie.\nNOM | NIR\nDUPONT | {NIR}"
+    assert chunk.text == "Compte rendu\nPatiente enceinte   suivie."
+    assert (table.part, table.format, table.header) == ("table-1", "odt", ["NOM", "NIR"])
+    assert table.frame.rows() == [("DUPONT", NIR)]
 
 
 def test_encrypted_odt_is_refused_clearly() -> None:
@@ -213,7 +241,7 @@ def check(data: bytes, path: str) -> None:
     sniff_format(data, path)
     try:
         for item in read_source(Source.from_bytes(path, data), ReadOptions(chunk_bytes=64)):
-            assert isinstance(item, Text | Source | Skip)
+            assert isinstance(item, Text | Table | Source | Skip)
     except SentinelleError as exc:
         assert str(exc).startswith(path + ": ")
 

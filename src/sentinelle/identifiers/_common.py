@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import polars as pl
 from stdnum import exceptions as stdnum_errors
@@ -91,17 +92,22 @@ def validate_dept_luhn(value: object, *, dept: str, label: str, letters: bool) -
     return number
 
 
-def check_dept_luhn_lazy(series: pl.Series, *, dept: str, letters: bool) -> pl.LazyFrame:
-    """Vectorised twin of :func:`validate_dept_luhn`, as a lazy check query (not collected)."""
+@lru_cache(maxsize=None)
+def _dept_luhn_expressions(dept: str, letters: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     digits = n.str.replace("^2[AB]", "20")
     valid = n.str.slice(0, 2).str.contains(f"^{dept}$") & luhn_expr(digits, 9)
-    return lazy_check(
-        series,
+    return (
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE9_ALNUM if letters else _SHAPE9_DIGITS),
         valid,
     )
+
+
+def check_dept_luhn_lazy(series: pl.Series, *, dept: str, letters: bool) -> pl.LazyFrame:
+    """Vectorised twin of :func:`validate_dept_luhn`, as a lazy check query (not collected)."""
+    return lazy_check(series, *_dept_luhn_expressions(dept, letters))
 
 
 def mask_dept9(value: object) -> str:

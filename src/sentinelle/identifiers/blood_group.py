@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
@@ -296,46 +297,68 @@ def _phenotype_expr(rhd: pl.Expr) -> pl.Expr:
     )
 
 
-def check_lazy(series: pl.Series, *, bare_abo: bool = False) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=None)
+def _canonical(bare_abo: bool) -> tuple[pl.Expr, ...]:
+    """The expressions from capture groups to ``i``, ``n``, ``s`` (applied to the matching
+    rows only), built once (they are immutable)."""
     f = pl.col  # capture groups, unnested into columns named like them
     rhd_text = pl.coalesce(f("rhd"), f("rhdonly"))
     abo = f("abo").str.to_uppercase().str.replace("0", "O", literal=True)
     rhd = f("rhd_sign")
-    # strip_chars(WHITESPACE_CHARS) is the regex _TRIM of compact(), without a regex
-    text = pl.col("v").str.strip_chars(WHITESPACE_CHARS)
-    # capture groups are costly: extract them only where the (cheaper) match test says so;
-    # elsewhere every group is null, so every part below is null and ``s`` is false
-    groups = pl.when(text.str.contains(CELL_PATTERN)).then(text).str.extract_groups(CELL_PATTERN)
-    return (
+    sign = pl.when(rhd_text.is_not_null()).then(_sign_expr(rhd_text))
+    parts = (
+        pl.col("i"),
+        abo.alias("abo"),
+        pl.when(abo.is_not_null())
+        .then(pl.concat_str([abo, rhd.fill_null("")]))
+        .when(rhd.is_not_null())
+        .then(pl.concat_str([pl.lit("Rh"), rhd]))
+        .alias("first"),
+        rhd.alias("rhd"),
+        _phenotype_expr(rhd).alias("ph"),
+        pl.when(f("kell").is_not_null())
+        .then(pl.concat_str([pl.lit("K"), _sign_expr(f("kell"))]))
+        .alias("kell"),
+    )
+    shaped = (
+        pl.col("rhd").is_not_null()
+        | pl.col("ph").is_not_null()
+        | pl.col("kell").is_not_null()
+        | (pl.lit(bare_abo) & pl.col("abo").is_not_null())
+    )
+    text = pl.concat_str(
+        [pl.col("first"), pl.col("ph"), pl.col("kell")], separator=" ", ignore_nulls=True
+    )
+    return sign.alias("rhd_sign"), *parts, shaped.alias("s"), text.alias("n")
+
+
+def check_lazy(series: pl.Series, *, bare_abo: bool = False) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    sign, *parts, shaped, text = _canonical(bare_abo)
+    rows = (
         source(series)
-        .select(g=groups)
+        .with_row_index("i")
+        # strip_chars(WHITESPACE_CHARS) is the regex _TRIM of compact(), without a regex
+        .select(pl.col("i"), t=pl.col("v").str.strip_chars(WHITESPACE_CHARS))
+        .with_columns(hit=pl.col("t").str.contains(CELL_PATTERN).fill_null(False))
+    )
+    # capture groups and the canonical form are costly: compute them only on the (few)
+    # rows that match, then join back (cheaper than evaluating the many expressions of
+    # _canonical on whole columns of nulls)
+    frame = (
+        rows.filter(pl.col("hit"))
+        .select(pl.col("i"), g=pl.col("t").str.extract_groups(CELL_PATTERN))
         .unnest("g")
-        .with_columns(rhd_sign=pl.when(rhd_text.is_not_null()).then(_sign_expr(rhd_text)))
-        .select(
-            abo=abo,
-            first=pl.when(abo.is_not_null())
-            .then(pl.concat_str([abo, rhd.fill_null("")]))
-            .when(rhd.is_not_null())
-            .then(pl.concat_str([pl.lit("Rh"), rhd])),
-            rhd=rhd,
-            ph=_phenotype_expr(rhd),
-            kell=pl.when(f("kell").is_not_null()).then(
-                pl.concat_str([pl.lit("K"), _sign_expr(f("kell"))])
-            ),
-        )
-        .with_columns(
-            s=(
-                pl.col("rhd").is_not_null()
-                | pl.col("ph").is_not_null()
-                | pl.col("kell").is_not_null()
-                | (pl.lit(bare_abo) & pl.col("abo").is_not_null())
-            ).fill_null(False),
-            n=pl.concat_str(
-                [pl.col("first"), pl.col("ph"), pl.col("kell")], separator=" ", ignore_nulls=True
-            ),
-        )
-        .select(n=pl.when(pl.col("s")).then(pl.col("n")), s=pl.col("s"), ok=pl.col("s"))
+        .with_columns(sign)
+        .select(parts)
+        .with_columns(shaped, text)
+        .select(pl.col("i"), n=pl.when(pl.col("s")).then(pl.col("n")), s=pl.col("s"))
+    )
+    return (
+        rows.select("i")
+        .join(frame, on="i", how="left", maintain_order="left")
+        .with_columns(s=pl.col("s").fill_null(False))
+        .select(n=pl.col("n").cast(pl.String), s=pl.col("s"), ok=pl.col("s"))
     )
 
 

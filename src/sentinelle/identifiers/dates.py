@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import polars as pl
 
@@ -116,10 +117,10 @@ def mask(value: str) -> str:
 # --- vectorised -------------------------------------------------------------------------
 
 
-def _dates_frame(series: pl.Series) -> pl.LazyFrame:
-    """Columns ``date`` (first writing that gives an existing date in range) and ``first``
-    (ISO spelling of the first writing that matches, possible or not)."""
-    pivot = _pivot()
+@lru_cache(maxsize=4)
+def _expressions(pivot: int) -> tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
+    """(capture groups, ISO spellings, date, first ISO) expressions for a two-digit-year
+    pivot, built once (they are immutable)."""
     isos, found, groups = [], [], []
     t = pl.col("t")
     for k, (_name, pattern) in enumerate(_COMPILED):
@@ -146,13 +147,20 @@ def _dates_frame(series: pl.Series) -> pl.LazyFrame:
         in_range = year.cast(pl.Int32).is_between(MIN_YEAR, MAX_YEAR)
         date = pl.col(f"iso{k}").str.to_date("%Y-%m-%d", strict=False)
         found.append(pl.when(in_range).then(date))
+    return tuple(groups), tuple(isos), pl.coalesce(found), pl.coalesce(pl.col(r"^iso\d+$"))
+
+
+def _dates_frame(series: pl.Series) -> pl.LazyFrame:
+    """Columns ``date`` (first writing that gives an existing date in range) and ``first``
+    (ISO spelling of the first writing that matches, possible or not)."""
+    groups, isos, date, first = _expressions(_pivot())
     return (
         source(series)
         # strip_chars(WHITESPACE_CHARS) is the regex _TRIM of compact(), without a regex
         .select(t=pl.col("v").str.strip_chars(WHITESPACE_CHARS))
         .select(groups)
         .with_columns(isos)
-        .select(date=pl.coalesce(found), first=pl.coalesce(pl.col(r"^iso\d+$")))
+        .select(date=date, first=first)
     )
 
 

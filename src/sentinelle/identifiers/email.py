@@ -16,6 +16,7 @@ without whitespace; valid = the grammar above.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 
@@ -78,8 +79,9 @@ def mask(value: str) -> str:
     return "*@*." + address.rsplit(".", 1)[1][:16]
 
 
-def check_lazy(series: pl.Series) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=1)
+def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     local = n.str.split("@").list.first()
     valid = (
@@ -91,7 +93,12 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
     normalised = (
         pl.col("v").str.strip_chars(WHITESPACE_CHARS).str.replace(_MAILTO, "").str.to_lowercase()
     )
-    return lazy_check(series, normalised, n.str.contains(_SHAPE), valid)
+    return normalised, n.str.contains(_SHAPE), valid
+
+
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return lazy_check(series, *_expressions())
 
 
 def check_series(series: pl.Series) -> SeriesCheck:

@@ -20,6 +20,7 @@ Monaco (``MC``) uses the French BBAN and RIB key. The French overseas department
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 from stdnum import iban as stdnum_iban
@@ -93,8 +94,9 @@ def _mod97_expr(digits: pl.Expr) -> pl.Expr:
     return rest
 
 
-def check_lazy(series: pl.Series) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=1)
+def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     numbers = [str(10 + i) for i in range(26)]
     rearranged = pl.concat_str([n.str.slice(4), n.str.slice(0, 4)])
@@ -106,12 +108,16 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
         + 3 * account.cast(pl.Int64, strict=False)
     )
     rib_ok = (97 - weighted % 97) == n.str.slice(25, 2).cast(pl.Int64, strict=False)
-    return lazy_check(
-        series,
+    return (
         compact_expr(pl.col("v"), separators=SEPARATORS).str.replace("^IBAN", ""),
         n.str.contains(_SHAPE),
         n.str.contains(_STRUCTURE) & iban_ok & rib_ok,
     )
+
+
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return lazy_check(series, *_expressions())
 
 
 def check_series(series: pl.Series) -> SeriesCheck:

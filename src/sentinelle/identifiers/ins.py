@@ -21,6 +21,8 @@ This module accepts a bare matricule or such a CX value. For a CX value the OID 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import polars as pl
 
 from sentinelle.entities import Entity
@@ -85,23 +87,34 @@ def mask(value: str) -> str:
     return nir.mask(compact(value))
 
 
-def check_lazy(series: pl.Series) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=1)
+def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """(matricule, shaped, NIR ok, OID ok) expressions, built once (they are immutable)."""
     v = pl.col("v")
     n = pl.col("n")
-    frame = (
-        source(series)
-        .with_columns(n=compact_expr(v.str.split("^").list.first(), separators=nir.SEPARATORS))
-        .with_columns(s=n.str.contains(f"^{nir.BODY_LENIENT}[0-9]{{2}}$").fill_null(False))
-        # the OID only matters where the matricule is shaped: skip the split elsewhere
-        .with_columns(v=pl.when(pl.col("s")).then(v))
-    )
     parts = v.str.split("^")
     oid = parts.list.get(3, null_on_oob=True).str.split("&").list.get(1, null_on_oob=True)
     oid_ok = ~v.str.contains("^", literal=True) | oid.str.strip_chars(" ").is_in(list(OID_KINDS))
     body = n.str.slice(0, 13)
-    nir_ok = nir.body_structure_expr(body) & nir.key_matches_expr(body, n.str.slice(13, 2))
-    return finish(frame, nir_ok, oid_ok.fill_null(False))
+    return (
+        compact_expr(parts.list.first(), separators=nir.SEPARATORS),
+        n.str.contains(f"^{nir.BODY_LENIENT}[0-9]{{2}}$").fill_null(False),
+        nir.body_structure_expr(body) & nir.key_matches_expr(body, n.str.slice(13, 2)),
+        oid_ok.fill_null(False),
+    )
+
+
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    matricule, shaped, nir_ok, oid_ok = _expressions()
+    frame = (
+        source(series)
+        .with_columns(n=matricule)
+        .with_columns(s=shaped)
+        # the OID only matters where the matricule is shaped: skip its split elsewhere
+        .with_columns(v=pl.when(pl.col("s")).then(pl.col("v")))
+    )
+    return finish(frame, nir_ok, oid_ok)
 
 
 def check_series(series: pl.Series) -> SeriesCheck:

@@ -23,6 +23,7 @@ key, so they are reported as ``NIR``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 
@@ -132,18 +133,23 @@ def key_matches_expr(body: pl.Expr, key: pl.Expr) -> pl.Expr:
     return _key_expr(body) == key.cast(pl.String).str.strip_chars().str.zfill(2)
 
 
-def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=None)
+def _expressions(strict: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     structure = body_structure_expr(n.str.slice(0, 13)) & (n.str.len_chars() == 15)
     key_ok = _key_expr(n.str.slice(0, 13)) == n.str.slice(13, 2)
     valid = (structure & key_ok) if strict else key_ok
-    return lazy_check(
-        series,
+    return (
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_LENIENT.pattern),
         valid,
     )
+
+
+def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return lazy_check(series, *_expressions(strict))
 
 
 def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:

@@ -15,6 +15,7 @@ d'attente) has the NIR layout and key and is checked by :mod:`~sentinelle.identi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 
@@ -62,15 +63,20 @@ def mask(value: str) -> str:
     return f"{number[0]} * *** ********" if number[0] in "78" else "* * *** ********"
 
 
-def check_lazy(series: pl.Series) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=1)
+def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
-    return lazy_check(
-        series,
+    return (
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE),
         n.str.contains(_VALID),
     )
+
+
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return lazy_check(series, *_expressions())
 
 
 def check_series(series: pl.Series) -> SeriesCheck:

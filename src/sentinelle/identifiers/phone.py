@@ -176,16 +176,22 @@ def _valid_expr(nsn: pl.Expr, cc: int) -> pl.Expr:
     return result
 
 
-def check_lazy(series: pl.Series) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=None)
+def _expressions(integers: bool) -> tuple[pl.Expr, tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
+    """(capture groups, validity per country code, valid, E.164 country code) expressions.
+
+    Built once (they are immutable). The validity per country code is computed once into
+    columns ``ok<cc>`` that the last two expressions read.
+    """
     v = pl.col("v")
-    if series.dtype.is_integer():
+    if integers:
         v = v.str.zfill(10)  # a column read as numbers lost the leading 0
     v = v.str.replace_all(SEPARATORS, "")
     # capture groups are costly: extract them only where the (cheaper) match test says so
     groups = pl.when(v.str.contains(_SHAPE)).then(v).str.extract_groups(_SHAPE)
     cc, nsn = pl.col("cc"), pl.col("nsn")
-    valid_by_cc = {code: _valid_expr(nsn, int(code)) for code in COUNTRY_CODES}
+    by_cc = tuple(_valid_expr(nsn, int(code)).alias(f"ok{code}") for code in COUNTRY_CODES)
+    valid_by_cc = {code: pl.col(f"ok{code}") for code in COUNTRY_CODES}
 
     def first_valid_cc(regions: tuple[str, ...]) -> pl.Expr:
         chosen: pl.Expr = pl.lit("33")  # shaped but invalid: +33 by default
@@ -204,15 +210,24 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
         international_ok = pl.when(cc == code).then(valid_by_cc[code]).otherwise(international_ok)
     national_ok = pl.any_horizontal(*valid_by_cc.values())
     return (
+        groups,
+        by_cc,
+        pl.when(cc.is_not_null()).then(international_ok).otherwise(national_ok),
+        pl.when(cc.is_not_null()).then(cc).otherwise(national_cc),
+    )
+
+
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    groups, by_cc, valid, full_cc = _expressions(series.dtype.is_integer())
+    nsn = pl.col("nsn")
+    return (
         source(series)
         .select(g=groups)
         .unnest("g")
         .with_columns(nsn=pl.coalesce(pl.col("intl"), pl.col("national")))
-        .with_columns(
-            s=nsn.is_not_null(),
-            ok=pl.when(cc.is_not_null()).then(international_ok).otherwise(national_ok),
-            full_cc=pl.when(cc.is_not_null()).then(cc).otherwise(national_cc),
-        )
+        .with_columns(by_cc)
+        .with_columns(s=nsn.is_not_null(), ok=valid, full_cc=full_cc)
         .select(
             n=pl.when(pl.col("s")).then(pl.concat_str([pl.lit("+"), pl.col("full_cc"), nsn])),
             s=pl.col("s"),

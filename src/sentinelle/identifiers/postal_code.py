@@ -17,6 +17,7 @@ left-padded to 5 digits by :func:`compact` and :func:`check_series`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 
@@ -80,18 +81,23 @@ def mask(value: str) -> str:
     return prefix + "*" * (5 - len(prefix))
 
 
-def check_lazy(series: pl.Series) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=None)
+def _expressions(integers: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     v = pl.col("v")
-    if series.dtype.is_integer():
+    if integers:
         v = v.str.zfill(5)  # a column read as numbers lost the leading 0 of 01000
     n = pl.col("n")
-    return lazy_check(
-        series,
+    return (
         compact_expr(v, separators=SEPARATORS),
         n.str.contains(_SHAPE),
         n.str.contains(_VALID),
     )
+
+
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return lazy_check(series, *_expressions(series.dtype.is_integer()))
 
 
 def check_series(series: pl.Series) -> SeriesCheck:

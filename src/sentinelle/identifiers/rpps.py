@@ -19,6 +19,7 @@ by another factor 100. The Luhn check is python-stdnum's ``stdnum.luhn``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 from stdnum import luhn
@@ -68,18 +69,23 @@ def mask(value: str) -> str:
     return f"{number[:2]} *** *** ***" if number.startswith("10") else "** *** *** ***"
 
 
-def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=None)
+def _expressions(strict: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     valid = luhn_expr(n, 11)
     if strict:
         valid = valid & n.str.starts_with("10")
-    return lazy_check(
-        series,
+    return (
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE),
         valid,
     )
+
+
+def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return lazy_check(series, *_expressions(strict))
 
 
 def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:

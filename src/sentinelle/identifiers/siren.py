@@ -12,6 +12,7 @@ a header or a keyword.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 from stdnum.fr import siren as stdnum_siren
@@ -57,15 +58,20 @@ def mask(value: str) -> str:
     return "*** *** ***" if len(number) == 9 else mask_chars(number)
 
 
-def check_lazy(series: pl.Series) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=1)
+def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
-    return lazy_check(
-        series,
+    return (
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE),
         luhn_expr(n, 9),
     )
+
+
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return lazy_check(series, *_expressions())
 
 
 def check_series(series: pl.Series) -> SeriesCheck:

@@ -12,6 +12,7 @@ rules and is what :func:`validate` calls; :func:`check_series` is the same rule 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 from stdnum.fr import siret as stdnum_siret
@@ -66,8 +67,9 @@ def _digit_sum(digits: pl.Expr, length: int) -> pl.Expr:
     return total
 
 
-def check_lazy(series: pl.Series) -> pl.LazyFrame:
-    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+@lru_cache(maxsize=1)
+def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     la_poste = n.str.starts_with(LA_POSTE_SIREN) & (n != LA_POSTE_HEAD_OFFICE)
     key_ok = (
@@ -75,12 +77,16 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
         .then((_digit_sum(n, 14) % 5 == 0).fill_null(False))
         .otherwise(luhn_expr(n, 14))
     )
-    return lazy_check(
-        series,
+    return (
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE),
         key_ok & luhn_expr(n.str.slice(0, 9), 9),
     )
+
+
+def check_lazy(series: pl.Series) -> pl.LazyFrame:
+    """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
+    return lazy_check(series, *_expressions())
 
 
 def check_series(series: pl.Series) -> SeriesCheck:

@@ -13,7 +13,8 @@ doctors). Two layouts are used, chosen per column:
 - ``SPILL``: one value per cell. For columns whose values are checked one by one (NIR,
   phone, RPPS, postal code...): the first value goes in the record's row, the others in
   continuation rows that hold only those extra values, so every value is checked and
-  counted once.
+  counted once. ``Table.extra["records"]`` gives the number of records of the chunk (rows
+  minus continuation rows), for a records count that does not depend on the layout.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Record:
 
     line: int
     values: dict[str, list[str]] = field(default_factory=dict)
+    chars: int = 0  # characters held, to bound one record's size
 
     def add(self, header: str, *values: str | None) -> None:
         for value in values:
@@ -55,6 +57,7 @@ class Record:
                 bucket = self.values.setdefault(header, [])
                 if text not in bucket:
                     bucket.append(text)
+                    self.chars += len(text)
 
     def __bool__(self) -> bool:
         return bool(self.values)
@@ -73,6 +76,7 @@ class RowTable:
         self._first_line = 0
         self._chars = 0
         self._rows_before = 0
+        self._records = 0
 
     @property
     def rows(self) -> int:
@@ -89,6 +93,7 @@ class RowTable:
             return
         if not self.rows:
             self._first_line = record.line
+        self._records += 1
         height = 1
         for col in self.columns:
             if col.layout is Layout.SPILL:
@@ -116,8 +121,10 @@ class RowTable:
             first_line=max(1, self._first_line),
             row_offset=self._rows_before,
             warnings=warnings,
+            extra={"records": str(self._records)},
         )
         self._rows_before += frame.height
+        self._records = 0
         self._cells = {c.header: [] for c in self.columns}
         self._chars = 0
         return table

@@ -95,12 +95,30 @@ def _per_cell(array: pa.Array, warnings: list[str]) -> pa.Array:
         return pa.nulls(len(array), pa.string())
 
 
+def _has_view(kind: pa.DataType) -> bool:
+    """Whether a type holds views (``string_view``, ``list_view``...), anywhere inside.
+
+    pyarrow's full validation skips null slots, but some of its kernels still read the
+    views of null slots: a crafted view there crashes them. Views are read cell by cell
+    (``to_pylist`` honours validity) into fresh arrays instead."""
+    import pyarrow as pa
+
+    types = pa.types
+    if types.is_string_view(kind) or types.is_binary_view(kind):
+        return True
+    if types.is_list_view(kind) or types.is_large_list_view(kind):
+        return True
+    return any(_has_view(kind.field(i).type) for i in range(kind.num_fields))
+
+
 def _strings(array: pa.Array, warnings: list[str]) -> pa.Array:
     """A non-struct Arrow array as a string array, computed by pyarrow (vectorised)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     kind = array.type
+    if _has_view(kind):
+        return _per_cell(array, warnings)
     if pa.types.is_dictionary(kind):
         return _strings(array.dictionary_decode(), warnings)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):

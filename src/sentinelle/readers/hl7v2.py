@@ -53,7 +53,9 @@ Multi-valued checked columns (NIR, phone, RPPS...) spill into continuation rows 
 base64, e.g. a PDF report) is yielded as a nested :class:`~sentinelle.readers.base.Source`
 named ``<path>!message-<n>/OBX-<k>.<ext>``. A message the library cannot parse is not
 lost: its segments go to the comment column as text, with a warning. Segments may be
-long (an encapsulated PDF), so the line limit is at least 64 MiB here.
+long (an encapsulated PDF), so the line limit is at least 64 MiB here; a message longer
+than that (or than ``ReadOptions.chunk_bytes``, whichever is larger) raises
+:class:`~sentinelle.errors.LimitExceeded`.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ from typing import Any
 
 import hl7
 
-from sentinelle.errors import UnsupportedFormat
+from sentinelle.errors import LimitExceeded, UnsupportedFormat
 from sentinelle.readers._lines import Lines
 from sentinelle.readers._practitioner import ADELI, RPPS, route
 from sentinelle.readers._rowtable import Column, Layout, Record, RowTable
@@ -170,7 +172,8 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Item]
     stray = 0
     messages = 0
     segments: list[str] = []
-    start = 0
+    start = size = 0
+    limit = max(options.chunk_bytes, options.max_line_bytes, _SEGMENT_LIMIT)
     for number, text in lines:
         text = text.rstrip()
         if not text:
@@ -182,7 +185,7 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Item]
                 yield from _flush(source.path, options, rows, segments, start, messages, warnings)
                 segments = []
             if header and header.group(1) == "MSH":
-                segments, start = [text], number
+                segments, start, size = [text], number, len(text)
             if rows.rows >= options.chunk_rows or rows.chars >= options.chunk_bytes:
                 yield rows.take(encoding=lines.encoding, warnings=warnings + lines.take_warnings())
                 warnings = []
@@ -192,6 +195,11 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Item]
                 segments.append(text)
             else:
                 segments[-1] += "\n" + text
+            size += len(text)
+            if size > limit:
+                raise LimitExceeded(
+                    source.path, f"message at line {start} longer than {limit} bytes"
+                )
         else:
             stray += 1
     if segments:

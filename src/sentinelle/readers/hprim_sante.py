@@ -235,6 +235,7 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
     pending: tuple[int, str] | None = None  # a record waiting for its A| continuations
     headers = 0
     orphans = 0
+    limit = max(options.chunk_bytes, options.max_line_bytes)
     warnings: list[str] = []
 
     def handle(line: int, record: str) -> None:
@@ -257,6 +258,10 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
                 orphans += 1
                 current = Record(line)
             _apply(msg, current, kind, f)
+            if current.chars > limit:
+                raise LimitExceeded(
+                    source.path, f"patient record at line {current.line} longer than {limit} bytes"
+                )
 
     sep = "|"
     for number, text in lines:

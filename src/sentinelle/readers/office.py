@@ -215,6 +215,9 @@ def _walk(package: _Package, fmt: str, part: str, lines: Iterator[str | Rows],
                     yield chunk
                 continue
             if len(line) >= 2 and max(len(r) for r in line) >= 2:
+                before = chunker.flush()  # keep document order: the text before the table
+                if before:
+                    yield before
                 counter[0] += 1
                 yield _table(line, fmt, f"table-{counter[0]}")
             else:  # a one-row or one-column table is layout, not data: read as text

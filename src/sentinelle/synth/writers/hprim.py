@@ -14,7 +14,10 @@ component and repetition). Records (fields numbered from 1, the record type bein
   (OBR.17 the prescriber);
 - ``OBX|<seq>|NM|<code>~<label>||<value>|<unit>|<low>-<high>|<flag>|||F`` per result and
   ``OBX|<seq>|ST|GSRH~...||<written group>|||||||F`` per blood group typing;
-- ``C|1|L|<comment>|G`` (C.4 the free-text comment); ``L|1|||<patients>``.
+- ``C|1|L|<comment>|G`` after the OBR (C.4 the free-text comment of the export row);
+  after the results of about one row in eight, ``C|2|L|<technique note>|G``, a long
+  neutral note on the assay (no identifier, no health term);
+- ``L|1|||<patients>``.
 
 A record longer than 220 characters goes on in ``A|`` continuation lines (their text,
 after ``A|``, is appended to the record as is). Separators inside values are escaped
@@ -48,6 +51,18 @@ from sentinelle.synth.writers._rows import (
 
 FORMATS = ("hprim",)
 LINE_LIMIT = 220
+NOTE_SHARE = 0.125
+TECHNIQUE_NOTES: tuple[str, ...] = (
+    "Dosage réalisé sur automate Cobas e411 par électrochimiluminescence. Changement de "
+    "technique en mars 2019 : les résultats ne sont pas directement comparables aux "
+    "valeurs antérieures. Valeurs de référence établies sur une population adulte.",
+    "Résultat contrôlé sur un second prélèvement à la demande du biologiste. Les valeurs de "
+    "référence dépendent de la technique utilisée et de l'âge ; interpréter l'évolution sur "
+    "des dosages réalisés dans le même laboratoire, avec la même méthode.",
+    "Technique immunoturbidimétrique sur automate Alinity c. Un écart de plus de 20 pour "
+    "cent avec le précédent dosage doit être confirmé. Les valeurs de référence figurent à "
+    "titre indicatif et ne tiennent pas compte du contexte du prélèvement.",
+)
 _ESCAPE = escaper({"\\": "\\E\\", "|": "\\F\\", "~": "\\S\\", "^": "\\R\\", "&": "\\T\\"})
 
 E = Entity
@@ -72,7 +87,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("OBR.17.2-3", E.PERSON_NAME, "prescriber: one value FAMILY Given"),
     FieldSpec("OBX.6 (GSRH, PHENO, KELL)", E.BLOOD_GROUP, "blood group typings"),
     FieldSpec("OBX.6 (other codes)", None, "numeric results"),
-    FieldSpec("C.4", E.HEALTH, "free-text comment; may embed a phone number"),
+    FieldSpec("C.4 (C.2 = 1, after OBR)", E.HEALTH,
+              "free-text comment; may embed a phone number"),
+    FieldSpec("C.4 (C.2 = 2, after OBX)", None, "technique note, neutral"),
 )
 NOTES: dict[str, str] = {
     "format": "HPRIM Santé 2.2: one H...L message per run of rows of one lab, one P block "
@@ -91,7 +108,9 @@ NOTES: dict[str, str] = {
     "RPPS": "code component of P.14 (treating doctor) and OBR.17 (prescriber)",
     "BLOOD_GROUP": "OBX.6 of the GSRH, PHENO and KELL results (written as in the export); "
                    "normalised = canonical form",
-    "HEALTH": "C.4 comments; 'health' counts the C records mentioning each category",
+    "HEALTH": "C.4 of the C records with sequence 1 (after OBR: the export's comment); "
+              "'health' counts those records mentioning each category; the C records with "
+              "sequence 2 (after the OBX) are neutral technique notes, not counted",
 }
 
 
@@ -159,7 +178,9 @@ class HprimWriter(MessageWriter):
             1: pl.lit("OBR"), 2: pl.lit("1"), 3: _e("file_number"),
             5: pl.lit("BILAN~Bilan biologique"), 8: stamp,
             17: _doctor("rpps_presc", "pr")}, "|")
-        records = [header, patient, request]
+        comment = pl.when(pl.col("commentaire").is_not_null()).then(
+            pl.concat_str([pl.lit("C|1|L|"), _e("commentaire"), pl.lit("|G")]))
+        records = [header, patient, request, comment]
         for i in range(1, EXAMS + 1):
             dot = [pl.col(f"{k}{i}").str.replace(",", ".", literal=True)
                    for k in ("res", "low", "high")]
@@ -174,8 +195,11 @@ class HprimWriter(MessageWriter):
             records.append(pl.when(pl.col(key).is_not_null()).then(fields_at({
                 1: pl.lit("OBX"), 2: seq.cast(pl.String), 3: pl.lit("ST"),
                 4: pl.lit(f"{code}~{label}"), 6: _e(key), 12: pl.lit("F")}, "|")))
-        records.append(pl.when(pl.col("commentaire").is_not_null()).then(
-            pl.concat_str([pl.lit("C|1|L|"), _e("commentaire"), pl.lit("|G")])))
+        note = np.where(rng.random(r.height) < NOTE_SHARE,
+                        rng.integers(0, len(TECHNIQUE_NOTES), r.height), -1)
+        notes = pl.Series(TECHNIQUE_NOTES).gather(np.maximum(note, 0))
+        records.append(pl.when(pl.lit(pl.Series(note >= 0))).then(
+            pl.concat_str([pl.lit("C|2|L|"), _ESCAPE(pl.lit(notes)), pl.lit("|G")])))
         records.append(pl.when(pl.col("x_seq") == pl.col("x_size")).then(
             pl.concat_str([pl.lit("L|1|||"), pl.col("x_size").cast(pl.String)])))
         frame = r.select(*(rec.alias(f"rec{i}") for i, rec in enumerate(records)))
