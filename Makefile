@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q -U pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[fast,test]'
+	$(BIN)/python -m pip install -q -e '.[fast,remote,test]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 

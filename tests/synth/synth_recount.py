@@ -28,9 +28,9 @@ HEALTH_PATTERNS: dict[str, re.Pattern[str]] = {
                          r"tumeur"),
     "DIABETES": re.compile(r"diabet|\bdt1\b"),
     "MENTAL_HEALTH": re.compile(r"psychiatr|depress|bipolaire|schizophren|anorexie|lithium"),
-    "TREATMENT": re.compile(r"\bsous |traitement |chimio j"),
+    "TREATMENT": re.compile(r"\bsous |traitement |chimio j|radiotherapie"),
     "OTHER_HEALTH": re.compile(r"allergi|insuffisance|epilepsie|asthme|hypertension|greffe|"
-                               r"dialyse|drepanocytose|crohn|hemophile"),
+                               r"dialyse|drepanocytose|crohn|hemophile|toxoplasm"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from enum import Enum
 from pathlib import Path
@@ -121,6 +122,10 @@ app.command("synth")(synth_command)
 
 
 def main() -> None:
+    # Third-party parsers log structural notes ("EOF marker not found") to stderr; they are
+    # not ours to show, and a library could one day log content. Only errors get through.
+    for name in ("pypdf", "hl7", "fsspec", "paramiko", "py7zr"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     app()
 
 

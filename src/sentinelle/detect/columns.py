@@ -54,6 +54,8 @@ CHECKED: dict[str, str] = {
 }
 #: Identifiers specific enough that their values beat a header that says something else.
 STRONG = (Entity.NIR, Entity.NIR_NO_KEY, Entity.IBAN, Entity.EMAIL, Entity.PHONE, Entity.SIRET)
+#: Fewer values than this say too little for a vote on shape alone (names, logins...).
+MIN_SHAPE_VALUES = 10
 #: Entities that are present when the cell is non-empty (no check digits).
 PRESENCE = (Entity.PERSON_NAME, Entity.ADDRESS, Entity.CREDENTIAL)
 
@@ -186,7 +188,7 @@ def _looks_free_text(shape: Shape) -> bool:
 
 def _presence_vote(shape: Shape, values: pl.Series, after_postal: bool) -> _Vote | None:
     """Names, addresses, credentials and free text from value shape alone."""
-    if shape.n == 0:
+    if shape.n < MIN_SHAPE_VALUES:
         return None
     if _looks_free_text(shape):
         return _Vote(FREE_TEXT, shape.spaces, ["long free text"])

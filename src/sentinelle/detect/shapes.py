@@ -21,7 +21,7 @@ _NAME_SHAPE = r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ][A-Za-zÀ-ÖØ-öø-ÿŒœ' \-]{1,40
 _PASSWORD = r"^\S{6,32}$"
 _DATE_LIKE = r"^(?:\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
 _PHONE_LIKE = r"^(?:\+|00)?[0-9][0-9 .\-()]{7,20}$"
-_LOGIN = r"^[a-z][a-z._\-]{2,30}[0-9]{0,4}$"
+_LOGIN = r"^(?:[a-z][a-z]{1,30}[._\-]?[a-z]{0,30}[0-9]{1,4}|[a-z]{2,30}[._][a-z]{2,30})$"
 _TITLED = r"(?i)^(?:dr|docteur|pr|professeur|ide|inf|infirmi[eè]re?|mme|mlle|m\.|mr|sf|sage[- ]femme)[ .]"
 
 

@@ -29,8 +29,10 @@ not given, antigen form ``"C+c+E-e+"``), Kell as ``"K+"``/``"K-"``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
 
 import polars as pl
 
@@ -134,7 +136,7 @@ def _render(c_up: bool, c_low: bool, d: str | None, e_up: bool, e_low: bool) -> 
     return cc + ("D" if d == "+" else "d") + ee
 
 
-def _phenotype(m: re.Match[str], rhd: str | None) -> str | None:
+def _phenotype(m: re.Match[str] | Mapping[str, str | None], rhd: str | None) -> str | None:
     if m["fc"] is not None:
         return _render(
             "C" in m["fc"], "c" in m["fc"], "+" if "D" in m["fd"] else "-", "E" in m["fe"],
@@ -211,89 +213,77 @@ def _sign_expr(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(_NEGATIVE)).then(pl.lit("-")).otherwise(pl.lit("+"))
 
 
-def _has(text: pl.Expr, char: str) -> pl.Expr:
-    return text.str.contains(char, literal=True)
+# Every value each phenotype capture group can take (tests check these against the regex).
+_FC_VALUES = ("CC", "Cc", "cC", "cc")
+_FD_VALUES = ("DD", "Dd", "dD", "dd", "D", "d")
+_FE_VALUES = ("EE", "Ee", "eE", "ee")
+_HAP_VALUES = ("R0", "R1", "R2", "RZ", "Rz", "r", "r''", "r'", 'r"', "r’’", "r’", "rY", "ry")
+_MINUS_VALUES = ("", "-", "−")
+_SIGN_VALUES = ("+", "-", "−")
+_GROUPS = ("fc", "fd", "fe", "w1", "w2", "i1", "i2", "i3", "i4", "i5", "aD", "aC", "aE", "ac", "ae")
 
 
-def _render_expr(
-    c_up: pl.Expr, c_low: pl.Expr, d: pl.Expr, e_up: pl.Expr, e_low: pl.Expr
-) -> pl.Expr:
-    def flag(b: pl.Expr) -> pl.Expr:
-        return pl.when(b).then(pl.lit("+")).otherwise(pl.lit("-"))
+def _table(
+    combos: Iterable[tuple[dict[str, str], str | None]],
+) -> tuple[list[str], list[str | None]]:
+    """(key, phenotype) pairs computed by the scalar :func:`_phenotype`, for a lookup."""
+    keys, values = [], []
+    for groups, rhd in combos:
+        full = dict.fromkeys(_GROUPS) | groups
+        keys.append("|".join([*(v if v is not None else "?" for v in groups.values()), rhd or "?"]))
+        values.append(_phenotype(full, rhd))
+    return keys, values
 
-    def pair(up: pl.Expr, low: pl.Expr, u: str, lo: str) -> pl.Expr:
-        return (
-            pl.when(up & low)
-            .then(pl.lit(u + lo))
-            .when(up)
-            .then(pl.lit(u + u))
-            .when(low)
-            .then(pl.lit(lo + lo))
-            .otherwise(pl.lit(""))
-        )
 
-    flags = pl.concat_str(
-        [pl.lit("C"), flag(c_up), pl.lit("c"), flag(c_low)]
-        + [pl.lit("E"), flag(e_up), pl.lit("e"), flag(e_low)]
-    )
-    fisher = pl.concat_str(
-        [
-            pair(c_up, c_low, "C", "c"),
-            pl.when(d == "+").then(pl.lit("D")).otherwise(pl.lit("d")),
-            pair(e_up, e_low, "E", "e"),
-        ]
-    )
-    return pl.when(d.is_null()).then(flags).otherwise(fisher)
+@lru_cache(maxsize=1)
+def _phenotype_tables() -> dict[str, tuple[list[str], list[str | None]]]:
+    """Lookup tables of the canonical phenotype, per notation, keyed by its capture groups.
+
+    The groups take few values (96 Fisher-Race, 169 Wiener, 243 ISBT and 972 antigen
+    combinations), so a lookup built from the scalar :func:`_phenotype` replaces a large
+    expression tree (costly to plan for every column) and agrees with it by construction.
+    """
+    signs_d = (None, *_SIGN_VALUES)
+    return {
+        "fisher": _table(
+            ({"fc": c, "fd": d, "fe": e}, None)
+            for c, d, e in product(_FC_VALUES, _FD_VALUES, _FE_VALUES)
+        ),
+        "wiener": _table(({"w1": a, "w2": b}, None) for a, b in product(_HAP_VALUES, repeat=2)),
+        "isbt": _table(
+            (dict(zip(("i1", "i2", "i3", "i4", "i5"), signs, strict=True)), None)
+            for signs in product(_MINUS_VALUES, repeat=5)
+        ),
+        "antigens": _table(
+            (dict(zip(("aD", "aC", "aE", "ac", "ae"), (d, *signs), strict=True)), rhd)
+            for d in signs_d
+            for signs in product(_SIGN_VALUES, repeat=4)
+            for rhd in (None, "+", "-")
+        ),
+    }
+
+
+def _lookup(kind: str, groups: tuple[str, ...], rhd: pl.Expr | None = None) -> pl.Expr:
+    keys, values = _phenotype_tables()[kind]
+    parts = [pl.col(g).fill_null("?") for g in groups] + [
+        pl.lit("?") if rhd is None else rhd.fill_null("?")
+    ]
+    key = pl.concat_str(parts, separator="|")
+    return key.replace_strict(keys, values, default=None, return_dtype=pl.String)
 
 
 def _phenotype_expr(rhd: pl.Expr) -> pl.Expr:
     """The canonical phenotype from the unnested capture groups (columns named like them)."""
     f = pl.col
-    haps = [
-        f(w).str.replace_all("’", "'", literal=True).str.replace_all('"', "''", literal=True)
-        for w in ("w1", "w2")
-    ]
-
-    def any_in(values: list[str]) -> pl.Expr:
-        return haps[0].is_in(values) | haps[1].is_in(values)
-
-    fisher = _render_expr(
-        _has(f("fc"), "C"),
-        _has(f("fc"), "c"),
-        pl.when(_has(f("fd"), "D")).then(pl.lit("+")).otherwise(pl.lit("-")),
-        _has(f("fe"), "E"),
-        _has(f("fe"), "e"),
-    )
-    wiener = _render_expr(
-        any_in(_H_C),
-        any_in(_H_c),
-        pl.when(any_in(_H_D)).then(pl.lit("+")).otherwise(pl.lit("-")),
-        any_in(_H_E),
-        any_in(_H_e),
-    )
-    isbt = _render_expr(
-        f("i2") == "",
-        f("i4") == "",
-        pl.when(f("i1") == "").then(pl.lit("+")).otherwise(pl.lit("-")),
-        f("i3") == "",
-        f("i5") == "",
-    )
-    antigens = _render_expr(
-        _sign_expr(f("aC")) == "+",
-        _sign_expr(f("ac")) == "+",
-        pl.when(f("aD").is_not_null()).then(_sign_expr(f("aD"))).otherwise(rhd),
-        _sign_expr(f("aE")) == "+",
-        _sign_expr(f("ae")) == "+",
-    )
     return (
         pl.when(f("fc").is_not_null())
-        .then(fisher)
+        .then(_lookup("fisher", ("fc", "fd", "fe")))
         .when(f("w1").is_not_null())
-        .then(wiener)
+        .then(_lookup("wiener", ("w1", "w2")))
         .when(f("i1").is_not_null())
-        .then(isbt)
+        .then(_lookup("isbt", ("i1", "i2", "i3", "i4", "i5")))
         .when(f("aC").is_not_null())
-        .then(antigens)
+        .then(_lookup("antigens", ("aD", "aC", "aE", "ac", "ae"), rhd))
     )
 
 

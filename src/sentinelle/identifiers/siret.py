@@ -61,10 +61,8 @@ def mask(value: str) -> str:
 
 
 def _digit_sum(digits: pl.Expr, length: int) -> pl.Expr:
-    total = pl.lit(0, dtype=pl.Int64)
-    for i in range(length):
-        total = total + digits.str.slice(i, 1).cast(pl.Int64, strict=False)
-    return total
+    parts = [digits.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(length)]
+    return pl.sum_horizontal(parts, ignore_nulls=False)
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +78,7 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     return (
         compact_expr(pl.col("v"), separators=SEPARATORS),
         n.str.contains(_SHAPE),
-        key_ok & luhn_expr(n.str.slice(0, 9), 9),
+        key_ok & luhn_expr(n, 9),  # the SIREN part: luhn_expr reads the first 9 digits only
     )
 
 

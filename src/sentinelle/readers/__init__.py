@@ -29,7 +29,7 @@ from types import ModuleType
 from polars.exceptions import PanicException
 
 from sentinelle.errors import InputError, SentinelleError, UnsupportedFormat
-from sentinelle.readers.base import Chunk, ReadOptions, Source, Table, Text
+from sentinelle.readers.base import Chunk, Item, ReadOptions, Source, Table, Text
 from sentinelle.readers.encoding import BOMS, looks_binary
 
 
@@ -86,7 +86,7 @@ def _is_empty(head: bytes) -> bool:
     return not head or any(head == mark for mark, _ in BOMS)
 
 
-def read_source(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table | Text]:
+def read_source(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Item]:
     """Sniff the format of ``source`` and stream its chunks with the matching reader.
 
     Raises :class:`~sentinelle.errors.InputError` (or a subclass) naming ``source.path``:

@@ -12,10 +12,11 @@ import polars as pl
 
 from sentinelle.detect.columns import CHECKED, PRESENCE, ColumnPlan, identifier
 from sentinelle.detect.headers import FREE_TEXT
-from sentinelle.detect.shapes import non_empty
+from sentinelle.detect.shapes import non_empty, stripped
 from sentinelle.detect.text import TextDetector
 from sentinelle.entities import Entity
 from sentinelle.identifiers import nir_no_key
+from sentinelle.identifiers._series import collect_checks
 from sentinelle.readers.base import Table
 from sentinelle.report.model import Location
 from sentinelle.scanning.accumulate import FileAccumulator, _Column
@@ -30,35 +31,53 @@ def _first_masked(entity: str, check_values: pl.Series) -> str | None:
 def scan_table_chunk(
     table: Table, plans: list[ColumnPlan], acc: FileAccumulator, detector: TextDetector
 ) -> None:
-    """Add the findings of one chunk to ``acc``."""
+    """Add the findings of one chunk to ``acc``.
+
+    Every identifier check of the chunk (one per classified column, plus the NNP check of
+    national-number columns) is built lazily and evaluated in one parallel batch.
+    """
     frame = table.frame
-    acc.records += frame.height
+    records = table.extra.get("records")  # message formats: rows != records
+    acc.records += int(records) if records is not None else frame.height
     line0 = table.first_line
-    for plan in plans:
-        if plan.index >= frame.width:
-            continue
+    live = [p for p in plans if p.index < frame.width]
+    filled = frame.select(
+        (stripped(pl.col(frame.columns[p.index])).is_not_null()).alias(str(p.index)) for p in live
+    )
+    queries: list[pl.LazyFrame] = []
+    jobs: list[tuple[ColumnPlan, str]] = []
+    for plan in live:
+        series = frame.to_series(plan.index)
+        entity = plan.entity
+        if entity == Entity.NIR_NO_KEY and plan.key_index is not None:
+            queries.append(nir_no_key.check_pair_lazy(series, frame.to_series(plan.key_index)))
+            jobs.append((plan, entity))
+        elif entity in CHECKED:
+            queries.append(identifier(entity).check_lazy(series))
+            jobs.append((plan, entity))
+        if entity in (Entity.NIR, Entity.NIR_NO_KEY):
+            queries.append(identifier(Entity.NNP).check_lazy(series))
+            jobs.append((plan, Entity.NNP))
+    checks = dict(zip(((p.index, e) for p, e in jobs), collect_checks(queries), strict=True))
+
+    for position, plan in enumerate(live):
         series = frame.to_series(plan.index)
         col = acc.column(plan.index, plan.name, plan.entity, plan.confidence, plan.reasons)
-        filled = series.str.strip_chars().str.len_chars() > 0
-        col.non_empty += int(filled.sum() or 0)
-        if acc.show_values and col.shown is None and plan.entity:
-            col.shown = non_empty(series).head(5).to_list()
+        rows = filled.to_series(position)
+        col.non_empty += int(rows.sum() or 0)
         entity = plan.entity
         if entity is None:
             continue
-        if entity == Entity.NIR_NO_KEY and plan.key_index is not None:
-            check = nir_no_key.check_pair_series(series, frame.to_series(plan.key_index))
+        if acc.show_values and col.shown is None:
+            col.shown = non_empty(series).head(5).to_list()
+        check = checks.get((plan.index, entity))
+        if check is not None:
             valid = check.normalised.filter(check.valid)
             acc.add_check(entity, check, col, line0, _first_masked(entity, valid))
-        elif entity in CHECKED:
-            check = identifier(entity).check_series(series)
-            valid = check.normalised.filter(check.valid)
-            acc.add_check(entity, check, col, line0, _first_masked(entity, valid))
-            if entity in (Entity.NIR, Entity.NIR_NO_KEY):
-                nnp = identifier(Entity.NNP).check_series(series)
-                acc.add_check(Entity.NNP, nnp, None, line0)
-        elif entity in PRESENCE:
-            rows = filled.fill_null(False)
+        nnp = checks.get((plan.index, Entity.NNP))
+        if nnp is not None and entity != Entity.NNP:
+            acc.add_check(Entity.NNP, nnp, None, line0)
+        if entity in PRESENCE:
             values = series.str.strip_chars().filter(rows)
             acc.add_presence(entity, values, col, line0, rows.arg_true())
         if plan.free_text or entity == FREE_TEXT:

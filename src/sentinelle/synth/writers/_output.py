@@ -44,8 +44,11 @@ class OutputWriter:
             try:
                 self._finish()
             except BaseException as err:
+                self._abort()
                 self._stack.__exit__(type(err), err, err.__traceback__)
                 raise
+        else:
+            self._abort()
         self._stack.__exit__(*exc)
 
     @property
@@ -63,6 +66,9 @@ class OutputWriter:
 
     def _finish(self) -> None:
         """Write what comes after the last chunk (only when no error occurred)."""
+
+    def _abort(self) -> None:
+        """Release what the format holds open; the temporary file is removed after."""
 
     def _emit(self, data: bytes) -> None:
         self.handle.write(data)

@@ -67,7 +67,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("line 11", E.RPPS, "prescriber's RPPS"),
     FieldSpec("line 12", None, "lab name"),
     FieldSpec("text 'Prescripteur :'", E.PERSON_NAME, "prescriber's name as in the export"),
-    FieldSpec("text 'Commentaire :'", E.HEALTH, "the comment; may embed a phone number"),
+    FieldSpec("text 'Commentaire :'", E.HEALTH, "the comment"),
+    FieldSpec("text 'Commentaire :' (numbers in it)", E.PHONE, "phone numbers in comments"),
     FieldSpec("RES value (codes GSRH, PHENO, KELL)", E.BLOOD_GROUP, "blood group typings"),
     FieldSpec("RES value (other codes)", None, "numeric results"),
 )

@@ -9,6 +9,7 @@ the same pyarrow.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,12 @@ class ParquetChunkWriter(TabularWriter):
         before = self.handle.tell()
         self._writer.write_table(table, row_group_size=max(1, frame.height))
         self._bytes += self.handle.tell() - before
+
+    def _abort(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                self._writer.close()
+            self._writer = None
 
     def _finish(self) -> None:
         if self._writer is not None:

@@ -10,7 +10,7 @@ reader extracts) holds exactly these lines, in this order:
     Nom de naissance : <NOM>                          (when the export shows it)
     Né(e) le : <date of birth>   Sexe : <sex>          (the file's date format)
     N° SS : 1 85 03 75 123 456 41                      (an NNP: its 13 digits)
-    Adresse : <line 1> / Complément : <line 2> / <postal code> <town>   (three lines)
+    Adresse : <line 1> / Complément : <line 2> / Commune : <postal code> <town>  (3 lines)
     Tél. : <home>   Portable : <mobile>
     E-mail : <e-mail>
     Médecin traitant : <name> (RPPS <rpps>)
@@ -71,9 +71,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("line 'Né(e) le :'", E.DATE_OF_BIRTH, "the file's date format"),
     FieldSpec("line 'N° SS :' (spaced, 15 digits)", E.NIR, "a wrong key counts as invalid"),
     FieldSpec("line 'N° SS :' (13 digits)", E.NNP, "NNP"),
-    FieldSpec("lines 'Adresse :', 'Complément :' and '<postal code> <town>'", E.ADDRESS,
+    FieldSpec("lines 'Adresse :', 'Complément :' and 'Commune :'", E.ADDRESS,
               "line 1, line 2, town"),
-    FieldSpec("line '<postal code> <town>'", E.POSTAL_CODE, "postal code"),
+    FieldSpec("line 'Commune :'", E.POSTAL_CODE, "postal code (before the town)"),
     FieldSpec("line 'Tél. : ... Portable :'", E.PHONE, "home and mobile as written"),
     FieldSpec("line 'E-mail :'", E.EMAIL, "e-mail"),
     FieldSpec("lines 'Médecin traitant :' and 'Prescripteur :'", E.PERSON_NAME,
@@ -94,8 +94,8 @@ NOTES: dict[str, str] = {
                    "'Nom de naissance :', and the doctors' names as written on the "
                    "'Médecin traitant :' and 'Prescripteur :' lines",
     "DATE_OF_BIRTH": "'Né(e) le :' line (see 'date_format'); normalised = ISO date",
-    "ADDRESS": "'Adresse :' and 'Complément :' lines and the town after the postal code",
-    "POSTAL_CODE": "the postal code line",
+    "ADDRESS": "'Adresse :' and 'Complément :' lines and the town on the 'Commune :' line",
+    "POSTAL_CODE": "the postal code on the 'Commune :' line",
     "PHONE": "'Tél. :' and 'Portable :' values as written plus numbers embedded in the "
              "comments; normalised = E.164",
     "EMAIL": "'E-mail :' line; normalised = lower case",
@@ -166,7 +166,8 @@ class PdfWriter(MessageWriter):
             _labelled("N° SS : ", nir_text),
             _labelled("Adresse : ", c("adresse1")),
             _labelled("Complément : ", c("adresse2")),
-            pl.concat_str([c("cp"), c("ville")], separator=" ", ignore_nulls=True),
+            _labelled("Commune : ", pl.concat_str([c("cp"), c("ville")], separator=" ",
+                                                  ignore_nulls=True)),
             _join(_labelled("Tél. : ", c("tel")), _labelled("Portable : ", c("mobile"))),
             _labelled("E-mail : ", c("email")),
             _doctor_line("Médecin traitant : ", "medecin", "rpps_mt"),
@@ -212,14 +213,18 @@ class PdfWriter(MessageWriter):
             pdf.add_page()
             self.y = MARGIN + LINE_H
         width = PAGE_W - 2 * MARGIN
+        pdf.set_font(FONT, style="B", size=SIZE + 1)
         for k, line in enumerate(lines):
-            size = SIZE + 1 if k == 0 else SIZE
-            pdf.set_font(FONT, style="B" if k == 0 else "", size=size)
+            if k == 1:
+                pdf.set_font(FONT, style="", size=SIZE)
             if line.startswith(COMMENT):
+                size = SIZE
                 while size > MIN_SIZE and pdf.get_string_width(line) > width:
                     size -= 0.5
                     pdf.set_font_size(size)
             pdf.text(MARGIN, self.y, line)
+            if line.startswith(COMMENT):
+                pdf.set_font_size(SIZE)
             self.y += LINE_H
         pdf.line(MARGIN, self.y - LINE_H / 2, PAGE_W - MARGIN, self.y - LINE_H / 2)
         self.y += LINE_H
