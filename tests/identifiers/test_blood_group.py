@@ -172,3 +172,64 @@ def test_series_on_column() -> None:
     assert check.count == 3
     assert check.distinct == 3
     assert check.invalid == 0
+
+
+# --- the phenotype lookup tables of the vectorised check ----------------------------------
+
+_GROUP_VALUES = [
+    (blood_group._FISHER, "fc", blood_group._FC_VALUES, "Cc"),
+    (blood_group._FISHER, "fd", blood_group._FD_VALUES, "Dd"),
+    (blood_group._FISHER, "fe", blood_group._FE_VALUES, "Ee"),
+    (blood_group._HAP, None, blood_group._HAP_VALUES, "Rr012ZzYy'\"’"),
+    (blood_group._MINUS + "?", None, blood_group._MINUS_VALUES, "-−+"),
+    (blood_group._SIGN, None, blood_group._SIGN_VALUES, "-−+"),
+]
+
+
+@pytest.mark.parametrize(("regex", "group", "values", "alphabet"), _GROUP_VALUES)
+def test_group_values_are_all_the_regex_matches(
+    regex: str, group: str | None, values: tuple[str, ...], alphabet: str
+) -> None:
+    """The lookup tables enumerate every value a capture group can take, and no other."""
+    import itertools
+    import re
+
+    pattern = re.compile(regex)
+    found = set()
+    for n in range(4):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            if group is None:
+                if pattern.fullmatch(text):
+                    found.add(text)
+            else:  # the other two Fisher-Race groups fixed to a valid value
+                parts = {"fc": "Cc", "fd": "D", "fe": "Ee"} | {group: text}
+                m = pattern.fullmatch(parts["fc"] + parts["fd"] + parts["fe"])
+                if m and m[group] == text:
+                    found.add(text)
+    assert found == set(values)
+    assert len(values) == len(set(values))
+
+
+def _phenotype_cells() -> list[str]:
+    import itertools
+
+    g = blood_group
+    cells = ["".join(p) for p in itertools.product(g._FC_VALUES, g._FD_VALUES, g._FE_VALUES)]
+    cells += ["".join(p) for p in itertools.product(g._HAP_VALUES, repeat=2)]
+    cells += [
+        "RH:{}1,{}2,{}3,{}4,{}5".format(*signs)
+        for signs in itertools.product(g._MINUS_VALUES, repeat=5)
+    ]
+    for d in (None, *g._SIGN_VALUES):
+        for c, e, c2, e2 in itertools.product(g._SIGN_VALUES, repeat=4):
+            flags = ("" if d is None else f"D{d} ") + f"C{c} E{e} c{c2} e{e2}"
+            cells += [flags, f"A+ {flags}", f"O- {flags}", f"Rh- {flags}"]
+    return cells
+
+
+def test_every_phenotype_combination_agrees() -> None:
+    cells = _phenotype_cells()
+    assert len(cells) > 96 + 169 + 243 + 4 * 81 * 4 - 1
+    assert_series_agrees(blood_group, cells)
+    assert blood_group.check_series(pl.Series(cells)).count == len(cells)

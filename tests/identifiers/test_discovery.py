@@ -12,7 +12,7 @@ EXPECTED = {
     "nir", "ins", "nir_no_key", "nnp", "rpps", "adeli", "finess", "am_number", "siren",
     "siret", "iban", "phone", "email", "dates", "blood_group", "postal_code",
 }  # fmt: skip
-API = ("compact", "validate", "is_valid", "mask", "check_series")
+API = ("compact", "validate", "is_valid", "mask", "check_series", "check_lazy")
 
 
 def _names() -> set[str]:

@@ -22,9 +22,9 @@ PATIENTS: list[tuple[str, str, str, str, str, str]] = [
 SECRET = "185037510002397"
 
 
-def read_all(data: bytes, path: str, options: ReadOptions = ReadOptions()) -> list[Table]:
+def read_all(data: bytes, path: str, options: ReadOptions | None = None) -> list[Table]:
     """Every chunk of ``data`` read through the format sniffing entry point."""
-    chunks = list(read_source(Source.from_bytes(path, data), options))
+    chunks = list(read_source(Source.from_bytes(path, data), options or ReadOptions()))
     assert all(isinstance(c, Table) for c in chunks)
     return chunks  # type: ignore[return-value]
 

@@ -7,7 +7,6 @@ import io
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.feather as feather
 import pytest
 from _structured_samples import (
     HEADER,
@@ -18,6 +17,7 @@ from _structured_samples import (
     read_all,
 )
 from hypothesis import HealthCheck, given, settings
+from pyarrow import feather
 
 from sentinelle.errors import InputError
 from sentinelle.readers import columnar, sniff_format
@@ -41,10 +41,26 @@ def frame() -> pl.DataFrame:
 
 LABELS = ["nir", "nir_double", "ddn", "tels", "adresse.ville", "adresse.cp", "blob", "n"]
 ROWS = [
-    (PATIENTS[0][0], PATIENTS[0][0], PATIENTS[0][4], f"{PATIENTS[0][3]} 0100000000",
-     "Paris", "75002", "note", "1.5"),
-    (PATIENTS[1][0], PATIENTS[1][0], PATIENTS[1][4], f"{PATIENTS[1][3]} 0100000000",
-     None, None, "ff00", None),
+    (
+        PATIENTS[0][0],
+        PATIENTS[0][0],
+        PATIENTS[0][4],
+        f"{PATIENTS[0][3]} 0100000000",
+        "Paris",
+        "75002",
+        "note",
+        "1.5",
+    ),
+    (
+        PATIENTS[1][0],
+        PATIENTS[1][0],
+        PATIENTS[1][4],
+        f"{PATIENTS[1][3]} 0100000000",
+        None,
+        None,
+        "ff00",
+        None,
+    ),
     (PATIENTS[2][0], PATIENTS[2][0], PATIENTS[2][4], None, "Lyon", "69001", None, "3"),
 ]
 
@@ -86,7 +102,9 @@ def test_columns_and_rows_exactly(data: bytes, fmt: str) -> None:
 def test_parquet_streams_in_chunks() -> None:
     tables = read_all(parquet_bytes(row_group_size=1), "a.parquet", ReadOptions(chunk_rows=1))
     assert [(t.first_line, t.row_offset, t.frame.height) for t in tables] == [
-        (1, 0, 1), (2, 1, 1), (3, 2, 1),
+        (1, 0, 1),
+        (2, 1, 1),
+        (3, 2, 1),
     ]
 
 

@@ -94,7 +94,9 @@ def test_every_sheet_is_a_part_with_exact_cells() -> None:
 
 
 def test_chunks_keep_row_positions() -> None:
-    tables = [t for t in read_all(XLSX, "a.xlsx", ReadOptions(chunk_rows=2)) if t.part == "Patients"]
+    tables = [
+        t for t in read_all(XLSX, "a.xlsx", ReadOptions(chunk_rows=2)) if t.part == "Patients"
+    ]
     assert [(t.first_line, t.row_offset, t.frame.height) for t in tables] == [(2, 0, 2), (4, 2, 1)]
     assert all(t.frame.columns == HEADER for t in tables)
 
@@ -118,7 +120,11 @@ def test_ods() -> None:
     [
         (XLSX[:4096], "x.bin", 0.97),
         (make_ods()[:4096], "x", 0.97),
-        (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 500 + "Workbook".encode("utf-16-le"), "a", 0.97),
+        (
+            bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 500 + "Workbook".encode("utf-16-le"),
+            "a",
+            0.97,
+        ),
         (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 500, "old.xls", 0.6),
         (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 500, "memo.doc", 0.3),
         (b"PK\x03\x04" + b"\0" * 26 + b"word/document.xml", "a.xlsx", 0.0),

@@ -36,17 +36,33 @@ def fhir_patient(n: int) -> dict[str, object]:
             {"use": "official", "system": INS, "value": nir},
         ],
         "name": [{"family": nom, "given": [prenom]}],
-        "telecom": [{"system": "phone", "value": tel}, {"system": "email", "value": f"p{n}@example.org"}],
+        "telecom": [
+            {"system": "phone", "value": tel},
+            {"system": "email", "value": f"p{n}@example.org"},
+        ],
         "birthDate": ddn,
         "address": [{"line": ["1 rue de la Paix"], "city": "Paris", "postalCode": "75002"}],
     }
 
 
 PATIENT_LABELS = [
-    "resourceType", "id", "identifier.system", "identifier.value", "identifier.use",
-    "identifier.system", "INS-NIR identifier.value", "name.family", "name.given",
-    "telecom.system", "phone telecom.value", "telecom.system", "email telecom.value",
-    "birthDate", "address.line", "address.city", "address.postalCode",
+    "resourceType",
+    "id",
+    "identifier.system",
+    "identifier.value",
+    "identifier.use",
+    "identifier.system",
+    "INS-NIR identifier.value",
+    "name.family",
+    "name.given",
+    "telecom.system",
+    "phone telecom.value",
+    "telecom.system",
+    "email telecom.value",
+    "birthDate",
+    "address.line",
+    "address.city",
+    "address.postalCode",
 ]
 
 
@@ -130,14 +146,21 @@ def test_single_resource_and_repeats_over_the_cap() -> None:
     assert [t.part for t in tables] == ["Patient"]
     record = flatten({"tel": [str(i) for i in range(MAX_REPEAT + 3)]})
     assert record.overflow
-    assert record.values[f"tel#{MAX_REPEAT}"] == f"{MAX_REPEAT - 1} {MAX_REPEAT} {MAX_REPEAT + 1} {MAX_REPEAT + 2}"
+    assert (
+        record.values[f"tel#{MAX_REPEAT}"]
+        == f"{MAX_REPEAT - 1} {MAX_REPEAT} {MAX_REPEAT + 1} {MAX_REPEAT + 2}"
+    )
 
 
 def test_ndjson_streams_and_groups_fhir() -> None:
     lines = [json.dumps(fhir_patient(i)) for i in range(3)] + [json.dumps({"note": "x"})]
-    tables = read_all(("\n".join(lines) + "\n").encode(), "export.ndjson", ReadOptions(chunk_rows=2))
+    tables = read_all(
+        ("\n".join(lines) + "\n").encode(), "export.ndjson", ReadOptions(chunk_rows=2)
+    )
     assert [(t.part, t.format, t.first_line, t.row_offset) for t in tables] == [
-        ("Patient", "ndjson", 1, 0), ("Patient", "ndjson", 3, 2), (None, "ndjson", 4, 0),
+        ("Patient", "ndjson", 1, 0),
+        ("Patient", "ndjson", 3, 2),
+        (None, "ndjson", 4, 0),
     ]
     assert [r for t in tables[:2] for r in t.frame["INS-NIR identifier.value"]] == [
         p[0] for p in PATIENTS
@@ -201,7 +224,11 @@ def test_sniff(head: bytes, expected: str) -> None:
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=st.one_of(
-        mutated(json.dumps({"resourceType": "Bundle", "entry": [{"resource": fhir_patient(0)}]}).encode()),
+        mutated(
+            json.dumps(
+                {"resourceType": "Bundle", "entry": [{"resource": fhir_patient(0)}]}
+            ).encode()
+        ),
         mutated(json.dumps(RECORDS).encode()),
         mutated(("\n".join(json.dumps(r) for r in RECORDS)).encode()),
     )

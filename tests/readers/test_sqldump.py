@@ -42,7 +42,9 @@ MYSQL = (
     "(3,X'4142',0x43,'multi\\nligne');\n"
 )
 MYSQL_RESULTS = [
-    ("1", "Hb", "12.5", None), ("2", "Gly", "NOW()", "x"), ("3", "AB", "C", "multi\nligne"),
+    ("1", "Hb", "12.5", None),
+    ("2", "Gly", "NOW()", "x"),
+    ("3", "AB", "C", "multi\nligne"),
 ]
 
 
@@ -81,7 +83,10 @@ def test_mysqldump() -> None:
     headers = {t.part: t.header for t in tables}
     assert headers == {"patients": HEADER, "resultats": None}
     first = next(t for t in tables if t.part == "patients")
-    assert (first.format, first.first_line) == ("sql", MYSQL.count("\n", 0, MYSQL.index("INSERT")) + 1)
+    assert (first.format, first.first_line) == (
+        "sql",
+        MYSQL.count("\n", 0, MYSQL.index("INSERT")) + 1,
+    )
 
 
 def test_pg_dump_copy_and_inserts() -> None:
@@ -105,7 +110,9 @@ def test_chunks_and_lines() -> None:
     lines = "".join(f"INSERT INTO t (nir, n) VALUES ('{SECRET}', {i});\n" for i in range(5))
     tables = read_all(lines.encode(), "t.sql", ReadOptions(chunk_rows=2))
     assert [(t.part, t.first_line, t.row_offset, t.frame.height) for t in tables] == [
-        ("t", 1, 0, 2), ("t", 3, 2, 2), ("t", 5, 4, 1),
+        ("t", 1, 0, 2),
+        ("t", 3, 2, 2),
+        ("t", 5, 4, 1),
     ]
 
 
@@ -148,7 +155,9 @@ def test_bad_tuple_and_truncation_keep_the_other_rows() -> None:
         "INSERT INTO t VALUES ('269054958815780',4);\n"
     ).encode()
     got: list[tuple[str | None, ...]] = []
-    with pytest.raises(InputError, match=r"1 INSERT statements could not be parsed .*line 1\)") as info:
+    with pytest.raises(
+        InputError, match=r"1 INSERT statements could not be parsed .*line 1\)"
+    ) as info:
         for table in sqldump.read(Source.from_bytes("b.sql", data), ReadOptions()):
             got.extend(table.frame.rows())
     assert got == [(SECRET, "1"), ("269054958815780", "4")]

@@ -26,9 +26,13 @@ def database() -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
     db.execute(f"CREATE TABLE patients ({', '.join(h + ' TEXT' for h in HEADER)})")
     db.executemany(f"INSERT INTO patients VALUES ({', '.join('?' * len(HEADER))})", PATIENTS)
-    db.execute('CREATE TABLE "mesures labo" (id INTEGER PRIMARY KEY, nir REAL, valeur REAL,'
-               " photo BLOB, vide TEXT)")
-    db.execute('INSERT INTO "mesures labo" VALUES (1, ?, 12.5, ?, ?)', (float(SECRET), b"\xff\x00", ""))
+    db.execute(
+        'CREATE TABLE "mesures labo" (id INTEGER PRIMARY KEY, nir REAL, valeur REAL,'
+        " photo BLOB, vide TEXT)"
+    )
+    db.execute(
+        'INSERT INTO "mesures labo" VALUES (1, ?, 12.5, ?, ?)', (float(SECRET), b"\xff\x00", "")
+    )
     db.execute('INSERT INTO "mesures labo" VALUES (2, NULL, 7, ?, NULL)', (b"texte",))
     db.execute("CREATE TABLE vide (a TEXT, b TEXT)")
     db.execute("CREATE VIEW v AS SELECT nom FROM patients")

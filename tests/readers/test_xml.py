@@ -48,7 +48,10 @@ def test_repeated_elements_are_rows_with_named_parts() -> None:
     assert patient.frame.rows() == [(str(n), *p) for n, p in enumerate(PATIENTS, start=1)]
     assert patient.first_line == 5
     assert parts["medecin"].header == ["rpps", "medecin"]
-    assert parts["medecin"].frame.rows() == [("10003456789", "Dr Petit"), ("10001234567", "Dr Grand")]
+    assert parts["medecin"].frame.rows() == [
+        ("10003456789", "Dr Petit"),
+        ("10001234567", "Dr Grand"),
+    ]
     assert parts[None].header == ["date", "labo"]
     assert parts[None].frame.rows() == [("2020-10-01", "LBM Test")]
     assert {t.format for t in tables} == {"xml"}
@@ -63,7 +66,7 @@ def test_single_table_document_has_no_part_and_chunks() -> None:
 def test_nested_children_and_repeats() -> None:
     doc = (
         "<liste>"
-        '<p><nom>DUPONT</nom><tel>0612345678</tel><tel>0698765432</tel>'
+        "<p><nom>DUPONT</nom><tel>0612345678</tel><tel>0698765432</tel>"
         '<adresse type="domicile"><ville>Paris</ville></adresse></p>'
         "<p><nom>MARTIN</nom></p>"
         "</liste>"
@@ -80,18 +83,25 @@ def test_nested_children_and_repeats() -> None:
 def fhir_patient(p: tuple[str, ...]) -> str:
     nir, nom, prenom, tel, ddn, _ = p
     return (
-        "<Patient><identifier><system value=\"urn:oid:1.2.250.1.71.4.2.7\"/>"
-        "<value value=\"IPP1\"/></identifier>"
-        f"<identifier><system value=\"urn:oid:1.2.250.1.213.1.4.8\"/><value value={quoteattr(nir)}/>"
+        '<Patient><identifier><system value="urn:oid:1.2.250.1.71.4.2.7"/>'
+        '<value value="IPP1"/></identifier>'
+        f'<identifier><system value="urn:oid:1.2.250.1.213.1.4.8"/><value value={quoteattr(nir)}/>'
         f"</identifier><name><family value={quoteattr(nom)}/><given value={quoteattr(prenom)}/></name>"
-        f"<telecom><system value=\"phone\"/><value value={quoteattr(tel)}/></telecom>"
+        f'<telecom><system value="phone"/><value value={quoteattr(tel)}/></telecom>'
         f"<birthDate value={quoteattr(ddn)}/></Patient>"
     )
 
 
 FHIR_LABELS = [
-    "identifier.system", "identifier.value", "identifier.system", "INS-NIR identifier.value",
-    "name.family", "name.given", "telecom.system", "phone telecom.value", "birthDate",
+    "identifier.system",
+    "identifier.value",
+    "identifier.system",
+    "INS-NIR identifier.value",
+    "name.family",
+    "name.given",
+    "telecom.system",
+    "phone telecom.value",
+    "birthDate",
 ]
 
 
@@ -118,10 +128,14 @@ def test_fhir_xml_patient_and_bundle() -> None:
 @pytest.mark.parametrize(
     ("doc", "reason"),
     [
-        ('<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>',
-         r"internal DTD subset refused \(line 1\)"),
-        ('<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>',
-         "internal DTD subset refused"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>',
+            r"internal DTD subset refused \(line 1\)",
+        ),
+        (
+            '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>',
+            "internal DTD subset refused",
+        ),
     ],
 )
 def test_entity_tricks_are_refused(doc: str, reason: str) -> None:
@@ -136,7 +150,7 @@ def test_external_dtd_is_never_fetched_but_the_document_is_read() -> None:
 
 def test_truncated_xml_gives_the_records_before_the_cut() -> None:
     data = EXPORT.encode()
-    cut = data.index(b"<patient id=\"3\"") + 20
+    cut = data.index(b'<patient id="3"') + 20
     got: list[object] = []
     with pytest.raises(InputError, match=r"^t\.xml: invalid XML at line \d+ column \d+") as info:
         for table in xmldoc.read(Source.from_bytes("t.xml", data[:cut]), ReadOptions()):

@@ -133,10 +133,10 @@ _MYSQL_TOKEN = re.compile(r"\(|\)|NULL|'((?:[^'\\]|\\.)*)'")
 
 
 def read_mysql(text: str) -> tuple[list[str], list[list[str | None]]]:
-    create = re.search(r"CREATE TABLE `patients` \((.*?)\n\) ENGINE", text, re.S)
+    create = re.search(r"CREATE TABLE `patients` \((.*?)\n\) ENGINE", text, re.DOTALL)
     assert create
     names = [m.replace("``", "`") for m in re.findall(r"^  `((?:[^`]|``)*)` ", create.group(1),
-                                                         re.M)]
+                                                         re.MULTILINE)]
     rows: list[list[str | None]] = []
     for line in text.splitlines():
         if not line.startswith("INSERT INTO `patients` VALUES "):
@@ -161,7 +161,7 @@ _COPY_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
 
 
 def read_postgres(text: str) -> tuple[list[str], list[list[str | None]]]:
-    head = re.search(r"^COPY public\.patients \((.*)\) FROM stdin;\n", text, re.M)
+    head = re.search(r"^COPY public\.patients \((.*)\) FROM stdin;\n", text, re.MULTILINE)
     assert head
     names = [q.replace('""', '"') if q else plain
              for q, plain in re.findall(r'"((?:[^"]|"")*)"|([a-z_][a-z0-9_]*)', head.group(1))]
@@ -229,7 +229,7 @@ def test_tabular_formats_hold_the_csv_rows(synth_export: Any,
         else:
             body, key = row[index["nss"]], row[index["cle"]]
             value = re.sub(r"[\s.\-]", "", body) + key if body and key else None
-        if value is None or not len(value) == 15:
+        if value is None or len(value) != 15:
             continue
         if stdnum_nir.is_valid(value):
             valid += 1

@@ -116,11 +116,28 @@ class _Evidence:
 
 
 def _run_checks(columns: list[_Evidence]) -> None:
-    """Run every wanted (column, identifier) check in one parallel batch."""
-    pairs = [(ev, entity) for ev in columns for entity in ev.wanted()]
-    queries = [identifier(entity).check_lazy(ev.values) for ev, entity in pairs]
-    for (ev, entity), check in zip(pairs, collect_checks(queries), strict=True):
-        ev.checks[entity] = check
+    """Run every wanted (column, identifier) check, one check per identifier.
+
+    The sample values of all the columns that want the same check are stacked into one
+    series, checked once (vectorised), and the result is sliced back per column.
+    """
+    wanted: dict[str, list[_Evidence]] = {}
+    for ev in columns:
+        for entity in ev.wanted():
+            wanted.setdefault(entity, []).append(ev)
+    entities = list(wanted)
+    queries = [
+        identifier(e).check_lazy(pl.concat([ev.values for ev in wanted[e]])) for e in entities
+    ]
+    for entity, check in zip(entities, collect_checks(queries), strict=True):
+        offset = 0
+        for ev in wanted[entity]:
+            n = ev.values.len()
+            ev.checks[entity] = SeriesCheck(
+                check.normalised.slice(offset, n), check.shaped.slice(offset, n),
+                check.valid.slice(offset, n),
+            )
+            offset += n
 
 
 def _candidates(shape: Shape) -> list[str]:
@@ -296,7 +313,7 @@ def _pair_nir_keys(plans: list[ColumnPlan], sample: pl.DataFrame) -> list[Column
 
 
 def classify_table(
-    frame: pl.DataFrame, header: list[str] | None, *, sample_rows: int = 2000
+    frame: pl.DataFrame, header: list[str] | None, *, sample_rows: int = 1000
 ) -> list[ColumnPlan]:
     """Classify every column of ``frame`` from its header and a sample of its values."""
     sample = frame.head(sample_rows) if frame.height > sample_rows else frame

@@ -99,26 +99,37 @@ def stripped(expr: pl.Expr) -> pl.Expr:
 
 
 def shapes_of(frame: pl.DataFrame) -> list[Shape]:
-    """Shape features of every column of ``frame``, computed in one parallel query."""
+    """Shape features of every column of ``frame``.
+
+    The columns are stacked into one long column and aggregated per column with
+    ``group_by``: each feature's regex is compiled once, whatever the number of columns.
+    """
     if frame.width == 0:
         return []
-    exprs = []
-    for i, name in enumerate(frame.columns):
-        for key, expr in _features(stripped(pl.col(name))).items():
-            exprs.append(expr.alias(f"{i}\x1f{key}"))
-    row = frame.lazy().select(exprs).collect().row(0)
-    per_col: list[dict[str, float]] = [{} for _ in frame.columns]
-    for (label, value) in zip((e.meta.output_name() for e in exprs), row, strict=True):
-        i, key = label.split("\x1f")
-        per_col[int(i)][key] = value
+    names = frame.columns
+    long = pl.concat(
+        [
+            pl.DataFrame({"c": pl.Series([i] * frame.height, dtype=pl.UInt32),
+                          "v": frame.to_series(i).cast(pl.String)})
+            for i in range(frame.width)
+        ]
+    )
+    agg = (
+        long.lazy()
+        .with_columns(v=stripped(pl.col("v")))
+        .group_by("c")
+        .agg(**_features(pl.col("v")))
+        .collect()
+    )
+    by_col = {row["c"]: row for row in agg.iter_rows(named=True)}
     out = []
-    for feats in per_col:
-        n = int(feats["n"] or 0)
-        if n == 0:
+    for i in range(len(names)):
+        feats = by_col.get(i)
+        if not feats or not feats["n"]:
             out.append(_EMPTY)
             continue
         out.append(Shape(**{k: (int(v or 0) if k in _INTS else float(v or 0.0))
-                            for k, v in feats.items()}))
+                            for k, v in feats.items() if k != "c"}))
     return out
 
 

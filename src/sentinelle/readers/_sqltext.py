@@ -54,7 +54,20 @@ CREATE = re.compile(
 BLANK = re.compile(r"(?:\s+|--[^\n]*\n|/\*.*?\*/|;)*", re.DOTALL)
 SEPARATOR = re.compile(r"\s*([,;])")
 _CONSTRAINTS = frozenset(
-    "PRIMARY KEY UNIQUE CONSTRAINT INDEX FOREIGN CHECK FULLTEXT SPATIAL EXCLUDE LIKE PERIOD".split()
+    [
+        "PRIMARY",
+        "KEY",
+        "UNIQUE",
+        "CONSTRAINT",
+        "INDEX",
+        "FOREIGN",
+        "CHECK",
+        "FULLTEXT",
+        "SPATIAL",
+        "EXCLUDE",
+        "LIKE",
+        "PERIOD",
+    ]
 )
 _DEFAULT_SCHEMAS = frozenset({"public", "dbo"})
 
@@ -185,7 +198,8 @@ def _copy_sub(match: re.Match[str]) -> str:
 def copy_values(line: str) -> list[str | None]:
     """One line of ``COPY ... FROM stdin`` text format."""
     return [
-        None if cell == "\\N" or not cell
+        None
+        if cell == "\\N" or not cell
         else (_COPY_ESCAPE.sub(_copy_sub, cell) if "\\" in cell else cell)
         for cell in line.split("\t")
     ]
@@ -193,7 +207,7 @@ def copy_values(line: str) -> list[str | None]:
 
 def unquote_ident(ident: str) -> str:
     ident = ident.strip()
-    if len(ident) >= 2 and ident[0] in "`\"[":
+    if len(ident) >= 2 and ident[0] in '`"[':
         closing = "]" if ident[0] == "[" else ident[0]
         inner = ident[1:-1]
         return inner if closing == "]" else inner.replace(closing * 2, closing)
@@ -218,7 +232,7 @@ def create_columns(body: str, dialect: Dialect) -> list[str]:
     depth, first = 1, None
 
     def finish() -> None:
-        if first is not None and (first[0] in "`\"[" or first.upper() not in _CONSTRAINTS):
+        if first is not None and (first[0] in '`"[' or first.upper() not in _CONSTRAINTS):
             columns.append(unquote_ident(first))
 
     for token in dialect.tokens.findall(body):

@@ -26,7 +26,7 @@ import io
 import json
 import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import polars as pl
 
@@ -35,9 +35,10 @@ from sentinelle.readers._tables import cell_text, column_names, is_foreign_failu
 from sentinelle.readers.base import ReadOptions, Source, Table
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
 FORMAT = "parquet"
+DEFAULT_OPTIONS = ReadOptions()
 EXTENSIONS = (".parquet", ".pq", ".arrow", ".feather", ".ipc", ".arrows")
 
 _SIGNATURES = ((b"PAR1", "parquet"), (b"ARROW1", "arrow"), (b"FEA1", "feather"))
@@ -56,7 +57,7 @@ def kind(head: bytes) -> str | None:
 
 def _stream_schema_ok(head: bytes) -> bool:
     try:
-        import pyarrow as pa
+        import pyarrow as pa  # type: ignore[import-untyped]
 
         pa.ipc.open_stream(pa.BufferReader(head))
     except BaseException as exc:
@@ -86,7 +87,7 @@ def _python_text(value: object) -> str | None:
 
 def _per_cell(array: pa.Array, warnings: list[str]) -> pa.Array:
     """Rare types (binary, maps, unions, nested lists): each cell as text in Python."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     try:
         return pa.array([_python_text(v) for v in array.to_pylist()], pa.string())
@@ -101,7 +102,7 @@ def _has_view(kind: pa.DataType) -> bool:
     pyarrow's full validation skips null slots, but some of its kernels still read the
     views of null slots: a crafted view there crashes them. Views are read cell by cell
     (``to_pylist`` honours validity) into fresh arrays instead."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     types = pa.types
     if types.is_string_view(kind) or types.is_binary_view(kind):
@@ -113,8 +114,8 @@ def _has_view(kind: pa.DataType) -> bool:
 
 def _strings(array: pa.Array, warnings: list[str]) -> pa.Array:
     """A non-struct Arrow array as a string array, computed by pyarrow (vectorised)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     kind = array.type
     if _has_view(kind):
@@ -136,7 +137,11 @@ def _strings(array: pa.Array, warnings: list[str]) -> pa.Array:
             return pc.binary_join(pc.cast(array, pa.list_(pa.string())), " ")
         except pa.ArrowException:
             return _per_cell(array, warnings)
-    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind):
+    if (
+        pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
+        or pa.types.is_fixed_size_binary(kind)
+    ):
         return _per_cell(array, warnings)
     try:
         return pc.cast(array, pa.string())
@@ -145,7 +150,7 @@ def _strings(array: pa.Array, warnings: list[str]) -> pa.Array:
 
 
 def _columns(name: str, array: pa.Array, warnings: list[str]) -> list[tuple[str, pa.Array]]:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     if pa.types.is_struct(array.type):
         out: list[tuple[str, pa.Array]] = []
@@ -188,10 +193,10 @@ def _slices(batch: pa.RecordBatch, chunk_rows: int) -> Iterator[pa.RecordBatch]:
 
 
 def _batches(found: str, stream: BinaryIO, chunk_rows: int) -> Iterator[pa.RecordBatch]:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     if found == "parquet":
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
         yield from pq.ParquetFile(stream).iter_batches(batch_size=chunk_rows, use_threads=False)
     elif found == "arrow":
@@ -202,7 +207,7 @@ def _batches(found: str, stream: BinaryIO, chunk_rows: int) -> Iterator[pa.Recor
         for batch in pa.ipc.open_stream(stream):
             yield from _slices(batch, chunk_rows)
     else:
-        import pyarrow.feather as feather
+        from pyarrow import feather  # type: ignore[import-untyped]
 
         with warnings.catch_warnings():  # pyarrow deprecates Feather v1; we only read it
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -219,7 +224,7 @@ def _seekable(stream: BinaryIO) -> BinaryIO:
     return io.BytesIO(stream.read())
 
 
-def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
+def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Table]:
     """The rows of a Parquet / Arrow / Feather file as all-String :class:`Table` chunks."""
     with source.open() as stream:
         head = stream.read(64)

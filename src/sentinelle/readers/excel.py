@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import python_calamine
 
@@ -44,6 +44,7 @@ from sentinelle.readers._tables import PartRows, cell_text, is_foreign_failure
 from sentinelle.readers.base import ReadOptions, Source, Table
 
 FORMAT = "xlsx"
+DEFAULT_OPTIONS = ReadOptions()
 EXTENSIONS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 _ZIP = b"PK\x03\x04"
@@ -130,7 +131,7 @@ def _open(data: bytes, path: str) -> python_calamine.CalamineWorkbook:
         raise InputError(path, f"corrupt workbook ({type(exc).__name__})") from None
 
 
-def _is_header(rows: list[list[object]], options: ReadOptions) -> bool:
+def _is_header(rows: Sequence[Sequence[object]], options: ReadOptions) -> bool:
     if options.has_header is not None:
         return options.has_header
     first = rows[0]
@@ -141,7 +142,7 @@ def _is_header(rows: list[list[object]], options: ReadOptions) -> bool:
 
 
 def _sheet_tables(
-    rows: list[list[object]], part: str, fmt: str, options: ReadOptions
+    rows: Sequence[Sequence[object]], part: str, fmt: str, options: ReadOptions
 ) -> Iterator[Table]:
     start = next((i for i, row in enumerate(rows) if any(c != "" for c in row)), None)
     if start is None:
@@ -168,7 +169,7 @@ def _sheet_tables(
         yield table
 
 
-def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
+def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Table]:
     """Every sheet of the workbook as :class:`Table` chunks, ``part`` = sheet name."""
     with source.open() as stream:
         data = stream.read()

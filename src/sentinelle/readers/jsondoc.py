@@ -51,6 +51,7 @@ from sentinelle.readers.encoding import (
 )
 
 FORMAT = "json"
+DEFAULT_OPTIONS = ReadOptions()
 EXTENSIONS = (".json", ".ndjson", ".jsonl", ".geojson")
 
 _WS = re.compile(r"[ \t\r\n]*")
@@ -87,7 +88,9 @@ class _Parts:
         rows = self.parts.get(part)
         if rows is None:
             rows = self.parts[part] = PartRows(
-                part=part, fmt=self.fmt, chunk_rows=self.options.chunk_rows,
+                part=part,
+                fmt=self.fmt,
+                chunk_rows=self.options.chunk_rows,
                 encoding=self.encoding,
             )
             for warning in self.warnings:
@@ -120,18 +123,19 @@ def _row_part(value: object, default: str | None) -> str | None:
 def _object_tables(doc: dict[object, object]) -> list[tuple[str | None, list[object]]]:
     """Tables found in a top-level object, leftovers (scalars) last as part ``None``."""
     kind = _resource_type(doc)
-    if kind == "Bundle" and isinstance(doc.get("entry"), list):
+    bundle_entries = doc.get("entry")
+    if kind == "Bundle" and isinstance(bundle_entries, list):
         entries: list[object] = []
         around: list[object] = []  # fullUrl, search, request... of each entry
-        for entry in doc["entry"]:  # type: ignore[union-attr]
+        for entry in bundle_entries:
             if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
                 entries.append(entry["resource"])
                 around.append({k: v for k, v in entry.items() if k != "resource"})
             else:
                 entries.append(entry)
-        rest = {k: v for k, v in doc.items() if k != "entry"}
-        rest["entry"] = around
-        return [("entry", entries), (None, [rest])]
+        bundle: dict[object, object] = {k: v for k, v in doc.items() if k != "entry"}
+        bundle["entry"] = around
+        return [("entry", entries), (None, [bundle])]
     if kind is not None:
         return [(kind, [doc])]
     tables: list[tuple[str | None, list[object]]] = []
@@ -265,7 +269,9 @@ def _lines(stream: BinaryIO, guess: EncodingGuess, limit: int, path: str) -> Ite
             try:
                 line = reader.readline(limit + 1)
             except UnicodeDecodeError:
-                raise DecodeError(path, f"bytes not valid {guess.name} after line {number}") from None
+                raise DecodeError(
+                    path, f"bytes not valid {guess.name} after line {number}"
+                ) from None
             if not line:
                 return
             number += 1
@@ -314,12 +320,10 @@ def _read_ndjson(source: Source, guess: EncodingGuess, options: ReadOptions) -> 
         raise
     yield from parts.flush()
     if bad:
-        raise InputError(
-            source.path, f"{bad} lines are not valid JSON (first at line {first_bad})"
-        )
+        raise InputError(source.path, f"{bad} lines are not valid JSON (first at line {first_bad})")
 
 
-def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
+def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Table]:
     """The tables of a JSON or NDJSON source (see the module docstring)."""
     head, at_eof = read_head(source, options.head_bytes)
     if not head:

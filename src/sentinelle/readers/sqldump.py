@@ -48,6 +48,7 @@ from sentinelle.readers.encoding import (
 )
 
 FORMAT = "sql"
+DEFAULT_OPTIONS = ReadOptions()
 EXTENSIONS = (".sql", ".dump", ".pgsql", ".mysql")
 
 _PIECE = 1024 * 1024
@@ -68,7 +69,9 @@ _DATA_STATEMENT = re.compile(
     r"|REPLACE\s+INTO|COPY\s+\S+[^\n;]*\bFROM\s+stdin)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_MYSQL_MARK = re.compile(r"MySQL dump|MariaDB dump|phpMyAdmin|ENGINE\s*=|/\*!\d{5}|`", re.I)
+_MYSQL_MARK = re.compile(
+    r"MySQL dump|MariaDB dump|phpMyAdmin|ENGINE\s*=|/\*!\d{5}|`", re.IGNORECASE
+)
 _STANDARD_MARK = re.compile(
     r"PostgreSQL|standard_conforming_strings|\bCOPY\s|PRAGMA\s|BEGIN TRANSACTION;", re.IGNORECASE
 )
@@ -114,7 +117,8 @@ class _Buffer:
         self._line = 1
         self._line_pos = 0
         self._decoder = (
-            None if guess.codec in ASCII_SAFE
+            None
+            if guess.codec in ASCII_SAFE
             else codecs.getincrementaldecoder(guess.codec)("strict")
         )
         stream.read(guess.bom)
@@ -162,7 +166,8 @@ class _Buffer:
         target = max(want, len(self.buf) + 1)
         if target > self.cap:
             raise LimitExceeded(
-                self.path, f"a row or statement at line {self._line} is longer than {self.cap} bytes"
+                self.path,
+                f"a row or statement at line {self._line} is longer than {self.cap} bytes",
             )
         parts = [self.buf]
         size = len(self.buf)
@@ -278,8 +283,11 @@ class _Dump:
         rows = self.parts.get(name)
         if rows is None:
             rows = self.parts[name] = PartRows(
-                part=name, fmt=FORMAT, chunk_rows=self.options.chunk_rows,
-                encoding=self.b.guess.name, has_header=header,
+                part=name,
+                fmt=FORMAT,
+                chunk_rows=self.options.chunk_rows,
+                encoding=self.b.guess.name,
+                has_header=header,
             )
         self.current = rows
         return rows, done
@@ -288,8 +296,14 @@ class _Dump:
         names = sql.column_list(cols) if cols else self.columns.get(name, [])
         return tuple(names), tuple(names)
 
-    def _row(self, rows: PartRows, keys: _Keys, values: list[str | None],
-             wide: dict[int, _Keys], line: int) -> Table | None:
+    def _row(
+        self,
+        rows: PartRows,
+        keys: _Keys,
+        values: list[str | None],
+        wide: dict[int, _Keys],
+        line: int,
+    ) -> Table | None:
         for note in self.b.warnings:
             rows.warn(note)
         names, labels = keys
@@ -297,7 +311,8 @@ class _Dump:
             if len(values) not in wide:
                 extra = range(len(names), len(values))
                 wide[len(values)] = (
-                    names + tuple(f"\x00{i}" for i in extra), labels + tuple("" for _ in extra)
+                    names + tuple(f"\x00{i}" for i in extra),
+                    labels + tuple("" for _ in extra),
                 )
                 if names:
                     rows.warn("rows with more values than the table has columns")
@@ -387,13 +402,16 @@ class _Dump:
                 yield table
 
 
-def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
+def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Table]:
     """The tables of a SQL dump, streamed (see the module docstring)."""
     head, at_eof = read_head(source, options.head_bytes)
     if not head:
         raise InputError(source.path, "empty file")
     guess = resolve_encoding(
-        source.path, head, at_eof=at_eof, forced=options.encoding,
+        source.path,
+        head,
+        at_eof=at_eof,
+        forced=options.encoding,
         binary_reason="binary content, not a SQL dump",
     )
     dialect = dialect_of(decode_head(head, guess))

@@ -32,6 +32,7 @@ from sentinelle.readers._tables import cell_text, column_names
 from sentinelle.readers.base import ReadOptions, Source, Table
 
 FORMAT = "sqlite"
+DEFAULT_OPTIONS = ReadOptions()
 EXTENSIONS = (".db", ".sqlite", ".sqlite3", ".db3")
 
 MAGIC = b"SQLite format 3\x00"
@@ -128,7 +129,7 @@ def _read_table(
         offset += len(rows)
 
 
-def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
+def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Table]:
     """Every ordinary table of the database, ``part`` = table name."""
     with source.open() as stream:
         data = stream.read()

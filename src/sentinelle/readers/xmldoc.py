@@ -48,6 +48,7 @@ from sentinelle.readers.base import ReadOptions, Source, Table
 from sentinelle.readers.encoding import decode_head, sniff_encoding
 
 FORMAT = "xml"
+DEFAULT_OPTIONS = ReadOptions()
 EXTENSIONS = (".xml", ".xsd", ".cda", ".fhir")
 
 _PIECE = 1024 * 1024
@@ -56,6 +57,9 @@ MAX_PATHS = 100_000
 _HTML = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 _ELEMENT_START = re.compile(r"<(?:[A-Za-z_:]|!--|!DOCTYPE\s)")
 _DECLARED_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*\bencoding\s*=", re.IGNORECASE)
+
+
+_MISSING = object()
 
 
 class _Refused(Exception):
@@ -84,12 +88,18 @@ def _parser(encoding: str | None) -> expat.XMLParserType:
 
     def doctype(_name: str, _sys: str | None, _pub: str | None, internal: int) -> None:
         if internal:
-            raise _Refused("document type with an internal DTD subset refused", parser.CurrentLineNumber)
+            raise _Refused(
+                "document type with an internal DTD subset refused", parser.CurrentLineNumber
+            )
 
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = refuse("entity declaration refused")
     parser.UnparsedEntityDeclHandler = refuse("entity declaration refused")
-    parser.ExternalEntityRefHandler = refuse("external entity reference refused")
+
+    def external(_context: str, _base: str | None, _sys: str | None, _pub: str | None) -> int:
+        raise _Refused("external entity reference refused", parser.CurrentLineNumber)
+
+    parser.ExternalEntityRefHandler = external
     return parser
 
 
@@ -269,12 +279,13 @@ class _Element:
             return attrs["value"]
         tree: dict[str, object] = {f"@{k}": v for k, v in attrs.items()}
         for tag, child in self.children:
-            if tag not in tree:
+            before = tree.get(tag, _MISSING)
+            if before is _MISSING:
                 tree[tag] = child
-            elif isinstance(tree[tag], list):
-                tree[tag].append(child)  # type: ignore[union-attr]
+            elif isinstance(before, list):
+                before.append(child)
             else:
-                tree[tag] = [tree[tag], child]
+                tree[tag] = [before, child]
         if text is not None:
             tree["#text"] = text
         return tree
@@ -289,8 +300,9 @@ class _Rows:
         names = structure.names(self.records)
         single = len(self.records) == 1 and not structure.leftovers(self.records)
         self.parts = {
-            r: PartRows(part=None if single else names[r], fmt=FORMAT,
-                        chunk_rows=options.chunk_rows)
+            r: PartRows(
+                part=None if single else names[r], fmt=FORMAT, chunk_rows=options.chunk_rows
+            )
             for r in sorted(self.records)
         }
         self.rest = PartRows(part=structure.root_part, fmt=FORMAT, chunk_rows=options.chunk_rows)
@@ -346,7 +358,7 @@ def _encoding_override(head: bytes) -> str | None:
     return None
 
 
-def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
+def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Table]:
     """The tables of an XML document (see the module docstring)."""
     with source.open() as stream:
         head = stream.read(options.head_bytes)

@@ -39,7 +39,7 @@ class ScanConfig:
 
     show_values: bool = False
     read: ReadOptions = field(default_factory=ReadOptions)
-    sample_rows: int = 2000
+    sample_rows: int = 1000
     engine: str = "auto"  # text engine: auto | hyperscan | re2 | re
     min_confidence: float = 0.5
 

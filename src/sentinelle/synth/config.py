@@ -67,7 +67,7 @@ class SynthConfig:
     patients: int = 1000
     labs: int = 3
     seed: int = 0
-    format: str = "csv"  # noqa: A003 - the user-facing option name
+    format: str = "csv"
     header: bool = True
     delimiter: str = ";"
     encoding: str = "cp1252"

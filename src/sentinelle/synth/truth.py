@@ -30,7 +30,7 @@ from sentinelle.synth.config import SynthConfig
 from sentinelle.synth.export import NIR_NNP, NIR_TYPO, NIR_VALID, Chunk
 from sentinelle.synth.labs import Labs
 from sentinelle.synth.layout import Layout
-from sentinelle.synth.writers._base import INT_VALUED, Found, FormatInfo
+from sentinelle.synth.writers._base import INT_VALUED, FormatInfo, Found
 
 SCHEMA = "sentinelle.truth/1"
 NOTES: dict[str, str] = {
@@ -91,7 +91,7 @@ class Truth:
     by_departement: dict[str, int]
     by_residence_departement: dict[str, int]
     date_range: tuple[str, str]
-    format: str  # noqa: A003
+    format: str
     encoding: str | None
     delimiter: str | None
     header: bool
@@ -150,7 +150,7 @@ class TruthBuilder:
         for entity in [*self.by_entity, Entity.NNP]:
             int_valued = entity in (Entity.DATE_OF_BIRTH, Entity.PHONE)
             self.counts[entity] = [0, 0]
-            self.distinct[entity] = _Distinct(pl.Int64 if int_valued else pl.String)
+            self.distinct[entity] = _Distinct(pl.Int64() if int_valued else pl.String())
         self.records = 0
         self.persons = 0
         self.health = np.zeros(len(vocab.CATEGORIES), dtype=np.int64)
@@ -212,7 +212,7 @@ class TruthBuilder:
     def _ensure(self, entity: Entity) -> None:
         if entity not in self.counts:
             self.counts[entity] = [0, 0]
-            self.distinct[entity] = _Distinct(pl.Int64 if entity in INT_VALUED else pl.String)
+            self.distinct[entity] = _Distinct(pl.Int64() if entity in INT_VALUED else pl.String())
 
     def _add_found(self, found: list[Found]) -> None:
         for item in found:

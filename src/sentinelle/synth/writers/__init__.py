@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol, Self
 
 import polars as pl
 
 from sentinelle.errors import ConfigError
 from sentinelle.synth.config import SynthConfig
-from sentinelle.synth.writers._base import FieldSpec, Found, FormatInfo
+from sentinelle.synth.writers._base import FieldSpec, FormatInfo, Found
 
 if TYPE_CHECKING:
     from sentinelle.synth.export import Chunk
@@ -36,9 +37,10 @@ if TYPE_CHECKING:
 class ChunkWriter(Protocol):
     """Writes chunks in order; atomic on exit."""
 
-    def __enter__(self) -> ChunkWriter: ...
+    def __enter__(self) -> Self: ...
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
 
     def write(self, frame: pl.DataFrame) -> None:
         """Write export columns (every column a string, null = empty), tabular formats."""
@@ -82,4 +84,4 @@ def open_writer(path: Path, cfg: SynthConfig, headers: tuple[str, ...], *,
     return writer
 
 
-__all__ = ["ChunkWriter", "FieldSpec", "Found", "FormatInfo", "open_writer"]
+__all__ = ["ChunkWriter", "FieldSpec", "FormatInfo", "Found", "open_writer"]

@@ -24,7 +24,7 @@ INT_VALUED: frozenset[Entity] = frozenset({Entity.DATE_OF_BIRTH, Entity.PHONE})
 class FieldSpec:
     """A place of a message or text format and the entity its values are."""
 
-    field: str  # noqa: A003 - the truth's key
+    field: str
     entity: Entity | None
     holds: str = ""  # what is written there, in words
 
@@ -67,4 +67,4 @@ class FormatInfo:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-__all__ = ["INT_VALUED", "FieldSpec", "Found", "FormatInfo"]
+__all__ = ["INT_VALUED", "FieldSpec", "FormatInfo", "Found"]

@@ -9,7 +9,7 @@ the text (a UTF-8 BOM only once), writes it atomically and keeps the running row
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import polars as pl
@@ -17,7 +17,7 @@ import polars as pl
 from sentinelle.synth.config import SynthConfig
 from sentinelle.synth.labs import Labs
 from sentinelle.synth.layout import Layout
-from sentinelle.synth.writers._base import FieldSpec, Found, FormatInfo
+from sentinelle.synth.writers._base import FieldSpec, FormatInfo, Found
 from sentinelle.synth.writers._output import OutputWriter, require, text_codec, writer_rng
 from sentinelle.synth.writers._rows import doctor_table, prepare
 
@@ -29,7 +29,7 @@ class MessageWriter(OutputWriter):
     """Subclasses set ``FIELDS``, ``NOTES``, ``DATE_FORMAT`` and implement ``render``."""
 
     FIELDS: tuple[FieldSpec, ...] = ()
-    NOTES: dict[str, str] = {}
+    NOTES: ClassVar[dict[str, str]] = {}
     DATE_FORMAT: str | None = None
     NAME = "message"
 

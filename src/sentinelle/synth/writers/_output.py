@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import IO, Any
+from types import TracebackType
+from typing import IO, Any, Self
 
 import numpy as np
 import polars as pl
@@ -34,13 +35,14 @@ class OutputWriter:
         self._bytes = 0
         self._chunks = 0
 
-    def __enter__(self) -> OutputWriter:
+    def __enter__(self) -> Self:
         self._handle = self._stack.enter_context(atomic_open(self.path, "wb"))
         self._start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        if exc[0] is None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
             try:
                 self._finish()
             except BaseException as err:
@@ -49,7 +51,7 @@ class OutputWriter:
                 raise
         else:
             self._abort()
-        self._stack.__exit__(*exc)
+        self._stack.__exit__(exc_type, exc, tb)
 
     @property
     def bytes_written(self) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any, Self
 
 import polars as pl
 
@@ -40,12 +41,13 @@ class DelimitedWriter:
         self._chunks = 0
         self._bytes = 0
 
-    def __enter__(self) -> DelimitedWriter:
+    def __enter__(self) -> Self:
         self._handle = self._stack.enter_context(atomic_open(self.path, "wb"))
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self._stack.__exit__(*exc)
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._stack.__exit__(exc_type, exc, tb)
 
     @property
     def bytes_written(self) -> int:

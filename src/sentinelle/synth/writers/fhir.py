@@ -37,7 +37,7 @@ from sentinelle.entities import Entity
 from sentinelle.synth.columns import EXAMS
 from sentinelle.synth.config import SynthConfig
 from sentinelle.synth.export import NIR_NNP, NIR_TYPO, NIR_VALID
-from sentinelle.synth.writers._base import FieldSpec, Found, FormatInfo
+from sentinelle.synth.writers._base import FieldSpec, FormatInfo, Found
 from sentinelle.synth.writers._message import MessageWriter, day_text
 from sentinelle.synth.writers._rows import (
     BLOOD_RESULTS,
@@ -85,7 +85,8 @@ NOTES: dict[str, str] = {
     "format": "FHIR R4 JSON Bundle (collection): one Patient per export row (records = "
               "Patient resources) and its Observations; flattened paths: nested keys "
               "joined with '.', list indexes dropped, a path repeated in one resource "
-              "numbered '#2', '#3'...; an identifier value with an INS system is labelled "
+              "fills columns labelled alike, keyed '#2', '#3'... in order; an identifier "
+              "value with an INS system is labelled "
               "'INS-NIR identifier.value', a telecom value 'phone telecom.value' or 'email "
               "telecom.value'; 'fields' lists resource type and path of each entity",
     "NIR": "Patient 'INS-NIR identifier.value' (system urn:oid:1.2.250.1.213.1.4.8): "

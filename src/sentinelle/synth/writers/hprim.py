@@ -53,15 +53,15 @@ FORMATS = ("hprim",)
 LINE_LIMIT = 220
 NOTE_SHARE = 0.125
 TECHNIQUE_NOTES: tuple[str, ...] = (
-    "Dosage réalisé sur automate Cobas e411 par électrochimiluminescence. Changement de "
-    "technique en mars 2019 : les résultats ne sont pas directement comparables aux "
-    "valeurs antérieures. Valeurs de référence établies sur une population adulte.",
-    "Résultat contrôlé sur un second prélèvement à la demande du biologiste. Les valeurs de "
-    "référence dépendent de la technique utilisée et de l'âge ; interpréter l'évolution sur "
-    "des dosages réalisés dans le même laboratoire, avec la même méthode.",
-    "Technique immunoturbidimétrique sur automate Alinity c. Un écart de plus de 20 pour "
-    "cent avec le précédent dosage doit être confirmé. Les valeurs de référence figurent à "
-    "titre indicatif et ne tiennent pas compte du contexte du prélèvement.",
+    ("Dosage réalisé sur automate Cobas e411 par électrochimiluminescence. Changement de "
+     "technique en mars 2019 : les résultats ne sont pas directement comparables aux "
+     "valeurs antérieures. Valeurs de référence établies sur une population adulte."),
+    ("Résultat contrôlé sur un second prélèvement à la demande du biologiste. Les valeurs de "
+     "référence dépendent de la technique utilisée et de l'âge ; interpréter l'évolution sur "
+     "des dosages réalisés dans le même laboratoire, avec la même méthode."),
+    ("Technique immunoturbidimétrique sur automate Alinity c. Un écart de plus de 20 pour "
+     "cent avec le précédent dosage doit être confirmé. Les valeurs de référence figurent à "
+     "titre indicatif et ne tiennent pas compte du contexte du prélèvement."),
 )
 _ESCAPE = escaper({"\\": "\\E\\", "|": "\\F\\", "~": "\\S\\", "^": "\\R\\", "&": "\\T\\"})
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from sentinelle.synth.config import SynthConfig
 from sentinelle.synth.writers._tabular import TabularWriter

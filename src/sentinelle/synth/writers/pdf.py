@@ -31,7 +31,7 @@ and written atomically at the end.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ from sentinelle.synth.columns import EXAMS
 from sentinelle.synth.config import SynthConfig
 from sentinelle.synth.export import NIR_NNP
 from sentinelle.synth.numbers import NIR_SPACED, nir_written
-from sentinelle.synth.writers._base import FieldSpec, Found, FormatInfo
+from sentinelle.synth.writers._base import FieldSpec, FormatInfo, Found
 from sentinelle.synth.writers._message import MessageWriter
 from sentinelle.synth.writers._rows import (
     found_blood,
@@ -126,7 +126,7 @@ class PdfWriter(MessageWriter):
     def __init__(self, path: Path, cfg: SynthConfig, layout: Any, labs: Any) -> None:
         super().__init__(path, cfg, layout, labs)
         pdf = FPDF(orientation="P", unit="mm", format="A4")
-        pdf.set_creation_date(datetime.combine(cfg.date_end, time(18, 0), tzinfo=timezone.utc))
+        pdf.set_creation_date(datetime.combine(cfg.date_end, time(18, 0), tzinfo=UTC))
         pdf.set_title("Comptes rendus d'analyses")
         pdf.set_author("Mega-Bus")
         pdf.set_auto_page_break(False)

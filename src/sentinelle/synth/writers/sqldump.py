@@ -85,8 +85,8 @@ class SqlDumpWriter(TabularWriter):
         else:
             cells = [pl.col(c).str.replace_many(_COPY_FROM, _COPY_TO).fill_null("\\N")
                      for c in frame.columns]
-            rows = frame.select(pl.concat_str(cells, separator="\t").alias("r"))["r"]
-            text = "\n".join(rows.to_list()) + "\n"
+            lines = frame.select(pl.concat_str(cells, separator="\t").alias("r"))["r"].to_list()
+            text = "\n".join(lines) + "\n"
         self._text(text)
 
     def _finish(self) -> None:

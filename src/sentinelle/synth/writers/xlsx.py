@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]
 
 from sentinelle.synth.config import SynthConfig
 from sentinelle.synth.writers._tabular import TabularWriter
