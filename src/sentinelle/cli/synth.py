@@ -18,7 +18,7 @@ def synth_command(
     patients: Annotated[int, typer.Option(min=1, help="Number of patients.")] = 1000,
     labs: Annotated[int, typer.Option(min=1, help="Number of laboratories.")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same bytes.")] = 0,
-    fmt: Annotated[str, typer.Option("--format", help="Output format (csv, tsv, and the formats `sentinelle synth --help` lists).")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", help="csv, tsv, xlsx, json, ndjson, fhir, parquet, sqlite, sql, hl7, hprim, hprim-net, pdf or txt.")] = "csv",
     truth: Annotated[Path | None, typer.Option(help="Write the exact ground truth (JSON) here.")] = None,
     registry: Annotated[Path | None, typer.Option(help="Also write the controller's patient registry (CSV).")] = None,
     registry_lab: Annotated[str | None, typer.Option(help="Lab code whose registry to write (default: all labs).")] = None,
@@ -27,6 +27,8 @@ def synth_command(
     delimiter: Annotated[str, typer.Option(help="Field separator: ';' ',' '|' or 'tab'.")] = ";",
     encoding: Annotated[str, typer.Option(help="utf-8, utf-8-sig, cp1252 or latin-1.")] = "cp1252",
     crlf: Annotated[bool, typer.Option("--crlf/--lf", help="Line ends.")] = True,
+    dialect: Annotated[str, typer.Option(help="SQL dump style for --format sql: mysql or postgres.")] = "mysql",
+    mllp: Annotated[bool, typer.Option(help="Frame HL7 messages with MLLP bytes (--format hl7).")] = False,
     nir_typo_rate: Rate = None,
     nir_split_rate: Rate = None,
     nnp_rate: Rate = None,
@@ -43,7 +45,8 @@ def synth_command(
     options: dict[str, object] = dict(
         patients=patients, labs=labs, seed=seed, format=fmt, header=header,
         delimiter="\t" if delimiter.lower() in ("tab", "\\t") else delimiter,
-        encoding=encoding, crlf=crlf, registry_lab=registry_lab,
+        encoding=encoding, crlf=crlf, registry_lab=registry_lab, sql_dialect=dialect,
+        hl7_mllp=mllp,
     )
     if departements:
         options["departements"] = tuple(d.strip() for d in departements.split(",") if d.strip())
