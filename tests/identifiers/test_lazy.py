@@ -20,12 +20,14 @@ from hypothesis import strategies as st
 
 from sentinelle.identifiers import get, modules, nir_no_key
 from sentinelle.identifiers._series import (
+    UPPER_TO_ASCII_LETTERS,
     WHITESPACE_CHARS,
     SeriesCheck,
     char_class,
     collect_checks,
     luhn_expr,
     luhn_ok,
+    made_of,
 )
 
 from .helpers import JUNK
@@ -205,3 +207,64 @@ def test_whitespace_chars_is_the_whitespace_class() -> None:
     in_class = {chr(c) for c in range(0x3001) if pattern.fullmatch(chr(c))}
     assert set(WHITESPACE_CHARS) == in_class
     assert len(WHITESPACE_CHARS) == len(in_class)
+
+
+# --- the cheap prefilters (made_of) never drop a value that could be shaped --------------
+
+
+@pytest.fixture(scope="module")
+def code_points() -> pl.DataFrame:
+    """Every Unicode scalar value, with polars' own upper and lower case of it."""
+    chars = pl.Series("c", [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF])
+    return pl.DataFrame(
+        {"c": chars, "up": chars.str.to_uppercase(), "low": chars.str.to_lowercase()}
+    )
+
+
+def test_upper_to_ascii_letters(code_points: pl.DataFrame) -> None:
+    found = code_points.filter(
+        pl.col("up").str.contains("^[0-9A-Z]+$") & ~pl.col("c").str.contains("^[0-9A-Za-z]$")
+    )["c"]
+    assert set(found) == set(UPPER_TO_ASCII_LETTERS)
+    digits = code_points.filter(pl.col("up").str.contains("[0-9]"))["c"]
+    assert set(digits) == set("0123456789")
+    at = code_points.filter(pl.col("low").str.contains("@", literal=True))["c"]
+    assert set(at) == {"@"}  # the e-mail prefilter
+
+
+def _prefilters() -> list[Any]:
+    from sentinelle.identifiers import _common, dates, iban, nir, phone
+
+    ws = char_class()
+    return [
+        # (raw class of the prefilter, separators removed, upper-cased?, class of the
+        # compact form)
+        pytest.param(_common.DIGITS_RAW, _common.SEPARATORS, True, "[0-9]", id="digits"),
+        pytest.param(_common.DEPT9_RAW, _common.SEPARATORS, True, "[0-9AB]", id="dept9"),
+        pytest.param(nir.RAW, nir.SEPARATORS, True, "[0-9AB]", id="nir"),
+        pytest.param(iban._RAW, iban.SEPARATORS, True, "[0-9A-Z]", id="iban"),
+        pytest.param(phone._RAW, phone.SEPARATORS, False, "[0-9+]", id="phone"),
+        pytest.param(dates._RAW, ws, False, r"[0-9/.\-:hHTZ+, \t]", id="dates"),
+    ]
+
+
+@pytest.mark.parametrize(("raw", "separators", "upper", "alphabet"), _prefilters())
+def test_prefilter_keeps_every_character_of_a_shaped_value(
+    code_points: pl.DataFrame, raw: str, separators: str, upper: bool, alphabet: str
+) -> None:
+    """A character whose compact form (separators removed, upper case) is empty or made
+    of the shape's alphabet can be in a shaped value: the prefilter must let it through."""
+    compact = pl.col("c").str.replace_all(separators, "")
+    if upper:
+        compact = compact.str.to_uppercase()
+    possible = code_points.filter((compact == "") | compact.str.contains(f"^{alphabet}+$"))
+    kept = possible.select(pl.col("c").str.contains(f"^{raw}+$"))["c"]
+    dropped = [hex(ord(c)) for c, ok in zip(possible["c"], kept, strict=True) if not ok]
+    assert not dropped
+    assert len(possible) >= 10
+
+
+def test_made_of_nulls_other_values() -> None:
+    frame = pl.DataFrame({"v": ["12 34", "12a34", "", None, "1\u00a02"]})
+    got = frame.select(made_of(pl.col("v"), char_class("0-9")))["v"].to_list()
+    assert got == ["12 34", None, None, None, "1\u00a02"]

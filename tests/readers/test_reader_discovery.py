@@ -8,9 +8,29 @@ from sentinelle.readers.base import ReadOptions, Source
 
 def test_reader_modules_are_discovered() -> None:
     found = {r.format: r.module for r in readers()}
+    # Discovery, not registration: every reader module of the package is found.
     assert found == {
+        "7z": "sentinelle.readers.archive_7z",
+        "bzip2": "sentinelle.readers.compressed_bzip2",
         "csv": "sentinelle.readers.delimited",
+        "docx": "sentinelle.readers.office",
+        "email": "sentinelle.readers.email",
+        "gzip": "sentinelle.readers.compressed_gzip",
+        "hl7": "sentinelle.readers.hl7v2",
+        "hprim": "sentinelle.readers.hprim_sante",
+        "hprim-net": "sentinelle.readers.hprim_net",
+        "json": "sentinelle.readers.jsondoc",
+        "parquet": "sentinelle.readers.columnar",
+        "pdf": "sentinelle.readers.pdf",
+        "sql": "sentinelle.readers.sqldump",
+        "sqlite": "sentinelle.readers.sqlite",
+        "tar": "sentinelle.readers.archive_tar",
         "text": "sentinelle.readers.plaintext",
+        "xlsx": "sentinelle.readers.excel",
+        "xml": "sentinelle.readers.xmldoc",
+        "xz": "sentinelle.readers.compressed_xz",
+        "zip": "sentinelle.readers.archive_zip",
+        "zstd": "sentinelle.readers.compressed_zstd",
     }
     for reader in readers():
         assert callable(reader.sniff) and callable(reader.read)

@@ -38,7 +38,7 @@ def binary_garbage() -> bytes:
         ("binary garbage named .csv", binary_garbage(), ReadOptions(), UnsupportedFormat,
          "binary content"),
         ("zip bytes named .csv", b"PK\x03\x04\x14\x00\x00\x00" + SECRET.encode() + b"\x00" * 99,
-         ReadOptions(), UnsupportedFormat, "binary content"),
+         ReadOptions(), InputError, "corrupt zip"),
         ("empty file", b"", ReadOptions(), InputError, "empty file"),
         ("BOM only", codecs.BOM_UTF8, ReadOptions(), InputError, "empty file"),
         ("10 MB single line", (SECRET + ";") * (10 * 1024 * 1024 // 20), ReadOptions(),

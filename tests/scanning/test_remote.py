@@ -353,6 +353,24 @@ def test_sentinelle_scan_of_anonymous_ftp_finds_the_planted_export(ftp_port: int
     assert report.incomplete == []
 
 
+def test_cli_scan_of_ftp_url(ftp_port: int, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from sentinelle.cli import app
+
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(app, ["scan", f"ftp://127.0.0.1:{ftp_port}/exports/", "-f",
+                                      "json", "-o", str(out), "-q"])
+    assert result.exit_code == 1, result.output  # NIRs found: high risk
+    report = json.loads(out.read_text())
+    paths = [f["path"] for f in report["files"]]
+    assert f"ftp://127.0.0.1:{ftp_port}/exports/lot1/patients.csv" in paths
+    assert f"ftp://127.0.0.1:{ftp_port}/exports/lot2/archive.zip!patients2.csv" in paths
+    assert os.listdir(tmp_path) == ["report.json"]
+
+
 # --- SFTP --------------------------------------------------------------------------------
 
 

@@ -80,7 +80,7 @@ def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]
 
 @app.command("scan")
 def scan_command(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive).")],
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or URLs (ftp://, sftp://, http(s)://, s3://).")],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically).")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Also write report.json, report.html and report.sarif into this directory.")] = None,

@@ -24,10 +24,15 @@ from sentinelle.identifiers._series import (
     compact_expr,
     lazy_check,
     luhn_expr,
+    made_of,
 )
 
 #: Separators stripped from numeric identifiers: whitespace, dots, hyphens, slashes, underscores.
 SEPARATORS = char_class(r"\.\-/_")
+#: Every character a value shaped like a digits-only number can hold (see ``made_of``).
+DIGITS_RAW = char_class(r"\.\-/_0-9")
+#: The same with the Corsican ``2A``/``2B`` (either case).
+DEPT9_RAW = char_class(r"\.\-/_0-9ABab")
 _SEPARATORS_RE = re.compile(SEPARATORS)
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 _MASK_MAX = 64
@@ -93,21 +98,28 @@ def validate_dept_luhn(value: object, *, dept: str, label: str, letters: bool) -
 
 
 @lru_cache(maxsize=None)
-def _dept_luhn_expressions(dept: str, letters: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
+def _dept_luhn_expressions(
+    dept: str, letters: bool
+) -> tuple[pl.Expr, pl.Expr, pl.Expr, tuple[pl.Expr, ...]]:
+    """(normalised, shaped, valid, steps) expressions, built once (they are immutable)."""
     n = pl.col("n")
-    digits = n.str.replace("^2[AB]", "20")
-    valid = n.str.slice(0, 2).str.contains(f"^{dept}$") & luhn_expr(digits, 9)
+    # the Luhn digits ("2A"/"2B" count as "20"), computed once into column "d"
+    digits = n.str.replace("^2[AB]", "20").alias("d")
+    valid = n.str.slice(0, 2).str.contains(f"^{dept}$") & luhn_expr(pl.col("d"), 9)
     return (
-        compact_expr(pl.col("v"), separators=SEPARATORS),
+        compact_expr(
+            made_of(pl.col("v"), DEPT9_RAW if letters else DIGITS_RAW), separators=SEPARATORS
+        ),
         n.str.contains(_SHAPE9_ALNUM if letters else _SHAPE9_DIGITS),
         valid,
+        (digits,),
     )
 
 
 def check_dept_luhn_lazy(series: pl.Series, *, dept: str, letters: bool) -> pl.LazyFrame:
     """Vectorised twin of :func:`validate_dept_luhn`, as a lazy check query (not collected)."""
-    return lazy_check(series, *_dept_luhn_expressions(dept, letters))
+    normalised, shaped, valid, steps = _dept_luhn_expressions(dept, letters)
+    return lazy_check(series, normalised, shaped, valid, steps=steps)
 
 
 def mask_dept9(value: object) -> str:

@@ -31,7 +31,13 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat
 from sentinelle.identifiers._common import mask_chars
-from sentinelle.identifiers._series import WHITESPACE_CHARS, SeriesCheck, char_class, source
+from sentinelle.identifiers._series import (
+    WHITESPACE_CHARS,
+    SeriesCheck,
+    char_class,
+    made_of,
+    source,
+)
 
 ENTITY = Entity.DATE_OF_BIRTH
 
@@ -46,6 +52,8 @@ _TIME = (
     r"(?:Z|[ \t]?[+-][0-9]{2}:?[0-9]{2})?)?"
 )
 _SEP = r"[/.\-]"
+#: Every character a supported writing can hold, surrounding whitespace included.
+_RAW = char_class(r"0-9/.\-:hHTZ+,")
 #: (name, regex with groups d, m and y or yy), tried in this order.
 FORMATS: tuple[tuple[str, str], ...] = (
     ("dd/mm/yyyy", rf"(?P<d>[0-9]{{1,2}}){_SEP}(?P<m>[0-9]{{1,2}}){_SEP}(?P<y>[0-9]{{4}})"),
@@ -157,7 +165,7 @@ def _dates_frame(series: pl.Series) -> pl.LazyFrame:
     return (
         source(series)
         # strip_chars(WHITESPACE_CHARS) is the regex _TRIM of compact(), without a regex
-        .select(t=pl.col("v").str.strip_chars(WHITESPACE_CHARS))
+        .select(t=made_of(pl.col("v"), _RAW).str.strip_chars(WHITESPACE_CHARS))
         .select(groups)
         .with_columns(isos)
         .select(date=date, first=first)

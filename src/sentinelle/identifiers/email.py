@@ -90,8 +90,12 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         & (local.str.len_chars() <= MAX_LOCAL)
     )
     # strip_chars(WHITESPACE_CHARS) is the regex _TRIM of compact(), without a regex
+    # cheap prefilter (see made_of): a shaped address has an "@" (and only "@" lower-cases
+    # to "@"), so the other values are not normalised
+    v = pl.col("v")
+    candidate = pl.when(v.str.contains("@", literal=True)).then(v)
     normalised = (
-        pl.col("v").str.strip_chars(WHITESPACE_CHARS).str.replace(_MAILTO, "").str.to_lowercase()
+        candidate.str.strip_chars(WHITESPACE_CHARS).str.replace(_MAILTO, "").str.to_lowercase()
     )
     return normalised, n.str.contains(_SHAPE), valid
 

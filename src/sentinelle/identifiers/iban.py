@@ -28,12 +28,21 @@ from stdnum import iban as stdnum_iban
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidChecksum, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import call_stdnum, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, char_class, compact_expr, lazy_check
+from sentinelle.identifiers._series import (
+    UPPER_TO_ASCII_LETTERS,
+    SeriesCheck,
+    char_class,
+    compact_expr,
+    lazy_check,
+    made_of,
+)
 
 ENTITY = Entity.IBAN
 
 COUNTRIES = ("FR", "MC")
 SEPARATORS = char_class(r"\.\-")
+#: Every character a value shaped like an IBAN can hold (see ``made_of``).
+_RAW = char_class(r"\.\-0-9A-Za-z" + UPPER_TO_ASCII_LETTERS)
 _SEPARATORS_RE = re.compile(SEPARATORS)
 _SHAPE = r"^(?:FR|MC)[0-9A-Z]{25}$"
 _STRUCTURE = r"^(?:FR|MC)[0-9]{2}[0-9]{10}[0-9A-Z]{11}[0-9]{2}$"
@@ -84,40 +93,48 @@ def mask(value: str) -> str:
     return number[:2] + "** **** **** **** **** **** ***"
 
 
-def _mod97_expr(digits: pl.Expr) -> pl.Expr:
-    """``int(digits) % 97`` for digit strings of up to 45 characters, in 9-digit chunks."""
-    padded = digits.str.zfill(45)
+def _mod97_expr(padded: pl.Expr) -> pl.Expr:
+    """``int(padded) % 97`` for 45-digit strings, in 15-digit chunks (exact in Int64)."""
     rest = pl.lit(0, dtype=pl.Int64)
-    for i in range(5):
-        chunk = padded.str.slice(9 * i, 9).cast(pl.Int64, strict=False)
-        rest = (rest * 1_000_000_000 + chunk) % 97
+    for i in range(3):
+        chunk = padded.str.slice(15 * i, 15).cast(pl.Int64, strict=False)
+        rest = (rest * 10**15 + chunk) % 97
     return rest
 
 
 @lru_cache(maxsize=1)
-def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
+def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr, tuple[pl.Expr, ...]]:
+    """(normalised, shaped, valid, steps) expressions, built once (they are immutable)."""
     n = pl.col("n")
     numbers = [str(10 + i) for i in range(26)]
     rearranged = pl.concat_str([n.str.slice(4), n.str.slice(0, 4)])
-    iban_ok = _mod97_expr(rearranged.str.replace_many(list(_LETTERS), numbers)) == 1
-    account = n.str.slice(14, 11).str.replace_many(list(_LETTERS), list(_RIB_DIGITS))
+    # computed once into columns (see finish): the IBAN as a number, the RIB account
+    steps = (
+        rearranged.str.replace_many(list(_LETTERS), numbers).str.zfill(45).alias("number"),
+        n.str.slice(14, 11)
+        .str.replace_many(list(_LETTERS), list(_RIB_DIGITS))
+        .cast(pl.Int64, strict=False)
+        .alias("account"),
+    )
+    iban_ok = _mod97_expr(pl.col("number")) == 1
     weighted = (
         89 * n.str.slice(4, 5).cast(pl.Int64, strict=False)
         + 15 * n.str.slice(9, 5).cast(pl.Int64, strict=False)
-        + 3 * account.cast(pl.Int64, strict=False)
+        + 3 * pl.col("account")
     )
     rib_ok = (97 - weighted % 97) == n.str.slice(25, 2).cast(pl.Int64, strict=False)
     return (
-        compact_expr(pl.col("v"), separators=SEPARATORS).str.replace("^IBAN", ""),
+        compact_expr(made_of(pl.col("v"), _RAW), separators=SEPARATORS).str.replace("^IBAN", ""),
         n.str.contains(_SHAPE),
         n.str.contains(_STRUCTURE) & iban_ok & rib_ok,
+        steps,
     )
 
 
 def check_lazy(series: pl.Series) -> pl.LazyFrame:
     """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
-    return lazy_check(series, *_expressions())
+    normalised, shaped, valid, steps = _expressions()
+    return lazy_check(series, normalised, shaped, valid, steps=steps)
 
 
 def check_series(series: pl.Series) -> SeriesCheck:

@@ -92,12 +92,15 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     """(matricule, shaped, NIR ok, OID ok) expressions, built once (they are immutable)."""
     v = pl.col("v")
     n = pl.col("n")
+    # cheap prefilter (see made_of): the matricule, before the first "^", has only the
+    # characters of a NIR
+    candidate = pl.when(v.str.contains(f"^{nir.RAW}+(?:\\^|$)")).then(v)
     parts = v.str.split("^")
     oid = parts.list.get(3, null_on_oob=True).str.split("&").list.get(1, null_on_oob=True)
     oid_ok = ~v.str.contains("^", literal=True) | oid.str.strip_chars(" ").is_in(list(OID_KINDS))
     body = n.str.slice(0, 13)
     return (
-        compact_expr(parts.list.first(), separators=nir.SEPARATORS),
+        compact_expr(candidate.str.split("^").list.first(), separators=nir.SEPARATORS),
         n.str.contains(f"^{nir.BODY_LENIENT}[0-9]{{2}}$").fill_null(False),
         nir.body_structure_expr(body) & nir.key_matches_expr(body, n.str.slice(13, 2)),
         oid_ok.fill_null(False),

@@ -29,12 +29,20 @@ import polars as pl
 
 from sentinelle.entities import Entity
 from sentinelle.errors import InvalidChecksum, InvalidFormat, InvalidLength
-from sentinelle.identifiers._series import SeriesCheck, char_class, compact_expr, lazy_check
+from sentinelle.identifiers._series import (
+    SeriesCheck,
+    char_class,
+    compact_expr,
+    lazy_check,
+    made_of,
+)
 
 ENTITY = Entity.NIR
 
 #: Separators stripped by :func:`compact` (spelled out so Python and polars agree).
 SEPARATORS = char_class(r"\.\-/")
+#: Every character a value shaped like a NIR (or a NIR body) can hold (see ``made_of``).
+RAW = char_class(r"\.\-/0-9ABab")
 
 #: The 13-character body, lenient: only the character classes (``2A``/``2B`` for Corsica).
 BODY_LENIENT = r"[1-478][0-9]{4}(?:[0-9]{2}|2[AB])[0-9]{6}"
@@ -141,7 +149,7 @@ def _expressions(strict: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     key_ok = _key_expr(n.str.slice(0, 13)) == n.str.slice(13, 2)
     valid = (structure & key_ok) if strict else key_ok
     return (
-        compact_expr(pl.col("v"), separators=SEPARATORS),
+        compact_expr(made_of(pl.col("v"), RAW), separators=SEPARATORS),
         n.str.contains(_LENIENT.pattern),
         valid,
     )
@@ -161,6 +169,7 @@ __all__ = [
     "BODY_LENIENT",
     "BODY_STRICT",
     "ENTITY",
+    "RAW",
     "SEPARATORS",
     "body_shaped",
     "body_structure_expr",

@@ -18,7 +18,7 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers import nir
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, made_of
 
 ENTITY = Entity.NIR_NO_KEY
 
@@ -62,7 +62,7 @@ def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
     shaped = n.str.contains(f"^{nir.BODY_LENIENT}$")
     return lazy_check(
         series,
-        compact_expr(pl.col("v"), separators=nir.SEPARATORS),
+        compact_expr(made_of(pl.col("v"), nir.RAW), separators=nir.SEPARATORS),
         shaped,
         nir.body_structure_expr(n) if strict else shaped,
     )

@@ -21,8 +21,8 @@ import polars as pl
 
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
-from sentinelle.identifiers._common import SEPARATORS, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check
+from sentinelle.identifiers._common import DIGITS_RAW, SEPARATORS, compact_number, mask_chars
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, made_of
 
 ENTITY = Entity.NNP
 
@@ -68,7 +68,7 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     return (
-        compact_expr(pl.col("v"), separators=SEPARATORS),
+        compact_expr(made_of(pl.col("v"), DIGITS_RAW), separators=SEPARATORS),
         n.str.contains(_SHAPE),
         n.str.contains(_VALID),
     )

@@ -41,7 +41,7 @@ from phonenumbers import PhoneMetadata
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat
 from sentinelle.identifiers._common import mask_chars
-from sentinelle.identifiers._series import SeriesCheck, char_class, source
+from sentinelle.identifiers._series import SeriesCheck, char_class, made_of, source
 
 ENTITY = Entity.PHONE
 
@@ -57,6 +57,8 @@ _OVERSEAS_FIRST = (*NATIONAL_REGIONS[1:], NATIONAL_REGIONS[0])
 COUNTRY_CODES = ("33", "262", "590", "594", "596")
 
 SEPARATORS = char_class(r"\.\-/()")
+#: Every character an accepted writing can hold (see ``made_of``).
+_RAW = char_class(r"\.\-/()0-9+")
 _SEPARATORS_RE = re.compile(SEPARATORS)
 _NSN = r"[1-9][0-9]{8}"
 _SHAPE = (
@@ -186,7 +188,7 @@ def _expressions(integers: bool) -> tuple[pl.Expr, tuple[pl.Expr, ...], pl.Expr,
     v = pl.col("v")
     if integers:
         v = v.str.zfill(10)  # a column read as numbers lost the leading 0
-    v = v.str.replace_all(SEPARATORS, "")
+    v = made_of(v, _RAW).str.replace_all(SEPARATORS, "")
     # capture groups are costly: extract them only where the (cheaper) match test says so
     groups = pl.when(v.str.contains(_SHAPE)).then(v).str.extract_groups(_SHAPE)
     cc, nsn = pl.col("cc"), pl.col("nsn")

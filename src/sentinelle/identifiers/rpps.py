@@ -26,8 +26,14 @@ from stdnum import luhn
 
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
-from sentinelle.identifiers._common import SEPARATORS, call_stdnum, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr
+from sentinelle.identifiers._common import (
+    DIGITS_RAW,
+    SEPARATORS,
+    call_stdnum,
+    compact_number,
+    mask_chars,
+)
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr, made_of
 
 ENTITY = Entity.RPPS
 
@@ -77,7 +83,7 @@ def _expressions(strict: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     if strict:
         valid = valid & n.str.starts_with("10")
     return (
-        compact_expr(pl.col("v"), separators=SEPARATORS),
+        compact_expr(made_of(pl.col("v"), DIGITS_RAW), separators=SEPARATORS),
         n.str.contains(_SHAPE),
         valid,
     )

@@ -19,8 +19,14 @@ from stdnum.fr import siren as stdnum_siren
 
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
-from sentinelle.identifiers._common import SEPARATORS, call_stdnum, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr
+from sentinelle.identifiers._common import (
+    DIGITS_RAW,
+    SEPARATORS,
+    call_stdnum,
+    compact_number,
+    mask_chars,
+)
+from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr, made_of
 
 ENTITY = Entity.SIREN
 
@@ -63,7 +69,7 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     return (
-        compact_expr(pl.col("v"), separators=SEPARATORS),
+        compact_expr(made_of(pl.col("v"), DIGITS_RAW), separators=SEPARATORS),
         n.str.contains(_SHAPE),
         luhn_expr(n, 9),
     )

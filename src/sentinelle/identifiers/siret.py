@@ -19,8 +19,21 @@ from stdnum.fr import siret as stdnum_siret
 
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
-from sentinelle.identifiers._common import SEPARATORS, call_stdnum, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr
+from sentinelle.identifiers._common import (
+    DIGITS_RAW,
+    SEPARATORS,
+    call_stdnum,
+    compact_number,
+    mask_chars,
+)
+from sentinelle.identifiers._series import (
+    SeriesCheck,
+    compact_expr,
+    digit_exprs,
+    lazy_check,
+    luhn_digits_expr,
+    made_of,
+)
 
 ENTITY = Entity.SIRET
 
@@ -60,31 +73,31 @@ def mask(value: str) -> str:
     return "*** *** *** *****" if len(number) == 14 else mask_chars(number)
 
 
-def _digit_sum(digits: pl.Expr, length: int) -> pl.Expr:
-    parts = [digits.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(length)]
-    return pl.sum_horizontal(parts, ignore_nulls=False)
-
-
 @lru_cache(maxsize=1)
-def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(normalised, shaped, valid) expressions, built once (they are immutable)."""
+def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr, tuple[pl.Expr, ...]]:
+    """(normalised, shaped, valid, steps) expressions, built once (they are immutable)."""
     n = pl.col("n")
+    # the 14 digits, computed once into columns d0..d13 (see finish): three sums read them
+    steps = tuple(d.alias(f"d{i}") for i, d in enumerate(digit_exprs(n, 14)))
+    digits = [pl.col(f"d{i}") for i in range(14)]
     la_poste = n.str.starts_with(LA_POSTE_SIREN) & (n != LA_POSTE_HEAD_OFFICE)
     key_ok = (
         pl.when(la_poste)
-        .then((_digit_sum(n, 14) % 5 == 0).fill_null(False))
-        .otherwise(luhn_expr(n, 14))
+        .then((pl.sum_horizontal(digits, ignore_nulls=False) % 5 == 0).fill_null(False))
+        .otherwise(luhn_digits_expr(digits))
     )
     return (
-        compact_expr(pl.col("v"), separators=SEPARATORS),
+        compact_expr(made_of(pl.col("v"), DIGITS_RAW), separators=SEPARATORS),
         n.str.contains(_SHAPE),
-        key_ok & luhn_expr(n, 9),  # the SIREN part: luhn_expr reads the first 9 digits only
+        key_ok & luhn_digits_expr(digits[:9]),  # the SIREN part
+        steps,
     )
 
 
 def check_lazy(series: pl.Series) -> pl.LazyFrame:
     """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
-    return lazy_check(series, *_expressions())
+    normalised, shaped, valid, steps = _expressions()
+    return lazy_check(series, normalised, shaped, valid, steps=steps)
 
 
 def check_series(series: pl.Series) -> SeriesCheck:

@@ -17,9 +17,10 @@ file. Limits come from :class:`~sentinelle.readers.base.ReadOptions`:
 
 The tree-wide counts travel with the streams: a member stream (:class:`MemberStream`)
 carries the :class:`Budget` of its top-level source and its depth, so a container reader
-opening a member of another container continues the same budget. The scan driver must
-therefore scan members as they are yielded (depth-first) rather than collect them first;
-members of a zip are only readable while the container's iterator is alive.
+opening a member of another container continues the same budget. The scan driver should
+scan members as they are yielded (depth-first): tar and 7z members are held in memory
+only until the next one is read, and a zip member opened after its container's iterator
+has finished makes the zip be opened (and, inside a stream, buffered) again.
 
 42.zip (https://www.unforgettable.dk/) and David Fifield, "A better zip bomb" (WOOT 2019,
 https://www.bamsoftware.com/hacks/zipbomb/) are the bombs these limits answer.

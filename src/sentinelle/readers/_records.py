@@ -26,14 +26,12 @@ The walk uses an explicit stack: nesting depth costs no Python recursion.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from sentinelle.readers._tables import cell_text, system_label
 
 #: Columns one path may fill in one record before values are appended to the last one.
 MAX_REPEAT = 32
-_DATA_KEY = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*\d[^A-Za-z]*\d[^A-Za-z]*\d[^A-Za-z]*$")
 
 
 @dataclass(slots=True)
@@ -47,7 +45,12 @@ class Record:
 
 def is_map(node: dict[object, object]) -> bool:
     """An object keyed by data (numbers, dates, identifiers) rather than by field names."""
-    return len(node) >= 2 and all(_DATA_KEY.match(str(k)) for k in node)
+    return len(node) >= 2 and all(_is_data_key(str(k)) for k in node)
+
+
+def _is_data_key(key: str) -> bool:
+    """No letter and at least 4 digits: ``185037510002397``, ``2020-10-01``."""
+    return sum(ch.isdigit() for ch in key) >= 4 and not any(ch.isalpha() for ch in key)
 
 
 def join(path: str, key: str) -> str:

@@ -64,8 +64,8 @@ class ReadOptions:
     head_bytes: int = 64 * 1024  # how much of the start is used for sniffing
     # Containers (archives, mailboxes): limits against bombs and traversal tricks.
     max_depth: int = 10  # nesting of containers (outer!inner!innermost)
-    max_members: int = 100_000  # members of one container
-    max_expanded_bytes: int = 20 * 1024**3  # total bytes expanded from one top-level source
+    max_members: int = 100_000  # members of one container, and of the whole tree under one file
+    max_expanded_bytes: int = 20 * 1024**3  # bytes decompressed, all levels, under one file
     max_member_bytes: int = 4 * 1024**3  # one member
     max_ratio: float = 200.0  # expanded / compressed size of a member (zip bomb)
 

@@ -28,6 +28,7 @@ decides whether to show them.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -36,6 +37,10 @@ from pypdf.errors import FileNotDecryptedError, PyPdfError
 
 from sentinelle.errors import InputError, LimitExceeded, UnsupportedFormat
 from sentinelle.readers.base import Item, ReadOptions, Skip, Source, Text
+
+# pypdf logs excerpts of malformed files' bytes (which may be patient data) to its logger;
+# nothing it logs is ours to show, so its logger is muted once, here, on import.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
 
 FORMAT = "pdf"
 EXTENSIONS = (".pdf",)

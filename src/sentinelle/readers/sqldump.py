@@ -60,13 +60,13 @@ _BANNER = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _FIRST_STATEMENT = re.compile(
-    r"\A(?:\s+|--[^\n]*\n|/\*.*?\*/)*(?:CREATE|INSERT|REPLACE|DROP|SET|USE|BEGIN|LOCK|ALTER"
+    r"\A(?:\s++|--[^\n]*+\n|/\*.*?\*/)*+(?:CREATE|INSERT|REPLACE|DROP|SET|USE|BEGIN|LOCK|ALTER"
     r"|START|COPY|PRAGMA|SELECT\s+pg_catalog)\b",
     re.IGNORECASE | re.DOTALL,
 )
 _DATA_STATEMENT = re.compile(
     r"^\s*(?:CREATE\s+(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE|INSERT\s+(?:IGNORE\s+)?INTO"
-    r"|REPLACE\s+INTO|COPY\s+\S+[^\n;]*\bFROM\s+stdin)\b",
+    r"|REPLACE\s+INTO|COPY\s++\S++[^\n;]*\bFROM\s+stdin)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 _MYSQL_MARK = re.compile(

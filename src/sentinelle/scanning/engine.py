@@ -76,21 +76,26 @@ def scan_source(
                                  size=source.size or 0))
     parts: dict[str, _Part] = {}
     nested: list[FileReport] = []
+    pending: dict[str, list[str]] = {}  # Skip reasons for a member that follows (unsafe name)
     used = False
     try:
         for item in read_source(source, config.read):
             if isinstance(item, Source):
                 if depth + 1 > config.read.max_depth:
-                    nested.append(_failed(item.path, f"nested deeper than {config.read.max_depth} levels, not read"))
-                else:
-                    nested += scan_source(item, config, detector, depth=depth + 1)
+                    reason = f"nested deeper than {config.read.max_depth} levels, not read"
+                    nested.append(_failed(item.path, reason))
+                    continue
+                reports = scan_source(item, config, detector, depth=depth + 1)
+                if reports and item.path in pending:
+                    reports[0].errors[:0] = pending.pop(item.path)
+                nested += reports
                 continue
             if isinstance(item, Skip):
-                nested.append(_failed(item.path, item.reason))
+                pending.setdefault(item.path, []).append(item.reason)
                 continue
             part = main
-            name = getattr(item, "part", None)
-            if isinstance(item, Table) and name:
+            name = item.part if isinstance(item, Table) else None
+            if name:
                 part = parts.get(name) or parts.setdefault(name, _Part(FileAccumulator(
                     path=f"{source.path}!{name}", show_values=config.show_values)))
             else:
@@ -114,6 +119,7 @@ def scan_source(
     except SentinelleError as exc:
         main.acc.errors.append(str(exc))
         used = True
+    nested += [_failed(path, "; ".join(reasons)) for path, reasons in pending.items()]
     reports = [p.acc.finish() for p in parts.values()]
     if used or not (parts or nested):
         reports.insert(0, main.acc.finish())
