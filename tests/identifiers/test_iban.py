@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 
 from sentinelle.errors import InvalidChecksum, InvalidFormat, InvalidLength
 from sentinelle.identifiers import iban
+from sentinelle.identifiers._series import compact_expr
 
 from .helpers import JUNK, assert_series_agrees
 
@@ -73,3 +77,30 @@ def test_mask() -> None:
 def test_series_agrees() -> None:
     values = VALID + IBAN_KEY_INVALID + RIB_KEY_INVALID + MALFORMED + JUNK
     assert_series_agrees(iban, values)
+
+
+# --- the cheap prefilter of check_series never drops a shaped value -----------------------
+
+_TRICKY = st.sampled_from(
+    ["FR", "fr", "Fr", "MC", "mc", "IBAN", "iban", "ıban", "IBAN:", "F", "R", "M", "C", "I",
+     "B", "A", "N", " ", "  ", "-", ".", "\u00a0", "\u2003", "ß", "ı", "ſ", "ﬀ", "ﬁ", "ﬆ",
+     "76", "3000", "6000", "0112", "3456", "7890", "189", "A18", "x", "é", "/"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TRICKY, min_size=1, max_size=14).map("".join), max_size=30))
+def test_prefilter_keeps_every_shaped_value(values: list[str]) -> None:
+    labelled = [f"{label}{v}" for v in VALID for label in ("IBAN ", "ıban", " i.b-a n ", "Mc")]
+    values = values + VALID + labelled + [v.lower() for v in VALID]
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    unfiltered = frame.select(
+        compact_expr(pl.col("v"), separators=iban.SEPARATORS)
+        .str.replace("^IBAN", "")
+        .str.contains(iban._SHAPE)
+    )["v"]
+    candidate = frame.select(pl.col("v").str.contains(iban._CANDIDATE))["v"]
+    missed = [v for v, s, c in zip(values, unfiltered, candidate, strict=True) if s and not c]
+    assert not missed
+    assert unfiltered.sum() >= len(VALID) * 4  # the labelled ones are shaped (not "Mc...")
+    assert iban.check_series(frame["v"]).shaped.to_list() == unfiltered.to_list()

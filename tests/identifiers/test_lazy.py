@@ -105,7 +105,9 @@ def test_check_lazy_is_check_series(module: ModuleType, kwargs: dict[str, Any]) 
 
 
 @pytest.mark.parametrize("module", ALL, ids=IDS)
-@pytest.mark.parametrize("series", ODD, ids=["empty", "nulls", "null-dtype", "ints", "floats", "bools"])
+@pytest.mark.parametrize(
+    "series", ODD, ids=["empty", "nulls", "null-dtype", "ints", "floats", "bools"]
+)
 def test_check_lazy_on_odd_columns(module: ModuleType, series: pl.Series) -> None:
     frame = module.check_lazy(series).collect()
     _assert_frame_contract(frame, len(series))

@@ -19,7 +19,7 @@ from _structured_samples import (
 from hypothesis import HealthCheck, given, settings
 from pyarrow import feather
 
-from sentinelle.errors import InputError
+from sentinelle.errors import InputError, LimitExceeded
 from sentinelle.readers import columnar, sniff_format
 from sentinelle.readers.base import ReadOptions, Source
 
@@ -165,3 +165,19 @@ def test_mutated_parquet_only_raises_project_errors(data: bytes) -> None:
 @given(data=mutated(ipc_bytes()))
 def test_mutated_arrow_only_raises_project_errors(data: bytes) -> None:
     consume_only_project_errors(data, "fuzz.arrow", ReadOptions(chunk_rows=2))
+
+
+def test_row_count_bomb_is_limited() -> None:
+    """An all-null column of 50 million rows fits in a few hundred bytes."""
+    buf = io.BytesIO()
+    with pa.ipc.new_file(buf, pa.schema([("vide", pa.null())])) as writer:
+        writer.write_batch(pa.record_batch([pa.nulls(50_000_000)], names=["vide"]))
+    data = buf.getvalue()
+    assert len(data) < 2000
+    got = 0
+    with pytest.raises(LimitExceeded, match="compression bomb"):
+        for table in columnar.read(
+            Source.from_bytes("b.arrow", data), ReadOptions(chunk_rows=2_000_000)
+        ):
+            got += table.frame.height
+    assert got == columnar.MIN_CELL_BUDGET

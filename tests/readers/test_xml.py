@@ -86,7 +86,8 @@ def fhir_patient(p: tuple[str, ...]) -> str:
         '<Patient><identifier><system value="urn:oid:1.2.250.1.71.4.2.7"/>'
         '<value value="IPP1"/></identifier>'
         f'<identifier><system value="urn:oid:1.2.250.1.213.1.4.8"/><value value={quoteattr(nir)}/>'
-        f"</identifier><name><family value={quoteattr(nom)}/><given value={quoteattr(prenom)}/></name>"
+        f"</identifier><name><family value={quoteattr(nom)}/>"
+        f"<given value={quoteattr(prenom)}/></name>"
         f'<telecom><system value="phone"/><value value={quoteattr(tel)}/></telecom>'
         f"<birthDate value={quoteattr(ddn)}/></Patient>"
     )
@@ -114,7 +115,8 @@ def test_fhir_xml_patient_and_bundle() -> None:
     bundle = (
         '<Bundle xmlns="http://hl7.org/fhir"><type value="collection"/>'
         + "".join(f"<entry><resource>{fhir_patient(p)}</resource></entry>" for p in PATIENTS)
-        + '<entry><resource><Observation><valueString value="VIH"/></Observation></resource></entry>'
+        + "<entry><resource><Observation>"
+        + '<valueString value="VIH"/></Observation></resource></entry>'
         + "</Bundle>"
     )
     parts = by_part(read_all(bundle.encode(), "b.xml"))
@@ -129,7 +131,10 @@ def test_fhir_xml_patient_and_bundle() -> None:
     ("doc", "reason"),
     [
         (
-            '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>',
+            (
+                '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa">'
+                '<!ENTITY b "&a;&a;&a;">]><l>&b;</l>'
+            ),
             r"internal DTD subset refused \(line 1\)",
         ),
         (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 import polars as pl
 from stdnum import exceptions as stdnum_errors
@@ -97,7 +97,7 @@ def validate_dept_luhn(value: object, *, dept: str, label: str, letters: bool) -
     return number
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dept_luhn_expressions(
     dept: str, letters: bool
 ) -> tuple[pl.Expr, pl.Expr, pl.Expr, tuple[pl.Expr, ...]]:

@@ -13,7 +13,7 @@ Every identifier module exposes the same functions (the python-stdnum style):
   vectorised (no Python per cell);
 - ``check_lazy(series) -> pl.LazyFrame``: the query ``check_series`` runs, not collected,
   with the columns ``n`` (normalised, String), ``s`` (shaped) and ``ok`` (valid), one row
-  per value. ``check_series(series)`` is ``SeriesCheck.from_frame(check_lazy(series).collect())``.
+  per value. ``check_series(series)`` is ``collect_check(check_lazy(series))``.
 
 Many checks (every column of a table against every candidate identifier) are evaluated
 together with :func:`collect_checks`: one ``pl.collect_all`` runs the queries in parallel
@@ -205,19 +205,32 @@ def lazy_check(
     return finish(frame, valid, steps=steps)
 
 
+#: The polars engine of the checks. Polars 2 collects with its streaming engine by
+#: default, which costs about twice as much per query as the in-memory one on these
+#: small single-frame queries (measured with tests/identifiers/bench_collect.py); the
+#: results are the same.
+ENGINE = "in-memory"
+
+
+def collect_check(query: pl.LazyFrame) -> SeriesCheck:
+    """Evaluate one ``check_lazy`` query now (what every ``check_series`` does)."""
+    return SeriesCheck.from_frame(query.collect(engine=ENGINE))
+
+
 def run_check(
     series: pl.Series, normalised: pl.Expr, shaped: pl.Expr, valid: pl.Expr
 ) -> SeriesCheck:
     """Evaluate :func:`lazy_check` now."""
-    return SeriesCheck.from_frame(lazy_check(series, normalised, shaped, valid).collect())
+    return collect_check(lazy_check(series, normalised, shaped, valid))
 
 
 def collect_checks(queries: Sequence[pl.LazyFrame]) -> list[SeriesCheck]:
     """Evaluate many ``check_lazy`` queries at once, in parallel; results in query order.
 
-    One ``pl.collect_all`` call: polars optimises and runs the queries together on its
-    thread pool, instead of one ``collect`` (with its fixed cost) per check.
+    One ``pl.collect_all`` call: polars runs the queries together on its thread pool,
+    instead of one ``collect`` after the other.
     """
     if not queries:
         return []
-    return [SeriesCheck.from_frame(frame) for frame in pl.collect_all(list(queries))]
+    frames = pl.collect_all(list(queries), engine=ENGINE)
+    return [SeriesCheck.from_frame(frame) for frame in frames]

@@ -29,7 +29,7 @@ from sentinelle.identifiers._common import (
     mask_dept9,
     validate_dept_luhn,
 )
-from sentinelle.identifiers._series import SeriesCheck
+from sentinelle.identifiers._series import SeriesCheck, collect_check
 
 ENTITY = Entity.ADELI
 
@@ -64,7 +64,7 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
 
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = 9 characters; valid = département prefix and Luhn key."""
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = ["ENTITY", "check_lazy", "check_series", "compact", "is_valid", "mask", "validate"]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import product
 
 import polars as pl
@@ -43,6 +43,7 @@ from sentinelle.identifiers._series import (
     WHITESPACE_CHARS,
     SeriesCheck,
     char_class,
+    collect_check,
     source,
 )
 
@@ -287,7 +288,7 @@ def _phenotype_expr(rhd: pl.Expr) -> pl.Expr:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _canonical(bare_abo: bool) -> tuple[pl.Expr, ...]:
     """The expressions from capture groups to ``i``, ``n``, ``s`` (applied to the matching
     rows only), built once (they are immutable)."""
@@ -354,7 +355,7 @@ def check_lazy(series: pl.Series, *, bare_abo: bool = False) -> pl.LazyFrame:
 
 def check_series(series: pl.Series, *, bare_abo: bool = False) -> SeriesCheck:
     """Vectorised check: shaped = valid = a recognised notation; normalised = canonical."""
-    return SeriesCheck.from_frame(check_lazy(series, bare_abo=bare_abo).collect())
+    return collect_check(check_lazy(series, bare_abo=bare_abo))
 
 
 __all__ = [

@@ -32,9 +32,11 @@ from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat
 from sentinelle.identifiers._common import mask_chars
 from sentinelle.identifiers._series import (
+    ENGINE,
     WHITESPACE_CHARS,
     SeriesCheck,
     char_class,
+    collect_check,
     made_of,
     source,
 )
@@ -174,7 +176,7 @@ def _dates_frame(series: pl.Series) -> pl.LazyFrame:
 
 def parse_series(series: pl.Series) -> pl.Series:
     """Vectorised :func:`parse`: a ``pl.Date`` column, null where not a valid date."""
-    return _dates_frame(series).collect()["date"].alias(series.name)
+    return _dates_frame(series).collect(engine=ENGINE)["date"].alias(series.name)
 
 
 def check_lazy(series: pl.Series) -> pl.LazyFrame:
@@ -192,7 +194,7 @@ def check_series(series: pl.Series) -> SeriesCheck:
     ``normalised`` is the ISO ``yyyy-mm-dd`` string (for shaped but impossible dates, the
     ISO spelling of the first matching writing).
     """
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = [

@@ -28,6 +28,7 @@ from sentinelle.identifiers._series import (
     WHITESPACE_CHARS,
     SeriesCheck,
     char_class,
+    collect_check,
     lazy_check,
 )
 
@@ -107,7 +108,7 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
 
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = ``x@y.z`` without whitespace; valid = the grammar."""
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = [

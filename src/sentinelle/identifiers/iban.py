@@ -32,9 +32,9 @@ from sentinelle.identifiers._series import (
     UPPER_TO_ASCII_LETTERS,
     SeriesCheck,
     char_class,
+    collect_check,
     compact_expr,
     lazy_check,
-    made_of,
 )
 
 ENTITY = Entity.IBAN
@@ -43,6 +43,13 @@ COUNTRIES = ("FR", "MC")
 SEPARATORS = char_class(r"\.\-")
 #: Every character a value shaped like an IBAN can hold (see ``made_of``).
 _RAW = char_class(r"\.\-0-9A-Za-z" + UPPER_TO_ASCII_LETTERS)
+_S = SEPARATORS + "*"
+#: The cheap prefilter: what a shaped value looks like before ``compact`` (an optional
+#: ``IBAN`` label, ``FR`` or ``MC``, in any case and with separators anywhere; the dotless
+#: ``ı`` upper-cases to ``I``), then only characters of ``_RAW``.
+_CANDIDATE = (
+    rf"^{_S}(?:[Iiı]{_S}[Bb]{_S}[Aa]{_S}[Nn]{_S})?(?:[Ff]{_S}[Rr]|[Mm]{_S}[Cc]){_RAW}*$"
+)
 _SEPARATORS_RE = re.compile(SEPARATORS)
 _SHAPE = r"^(?:FR|MC)[0-9A-Z]{25}$"
 _STRUCTURE = r"^(?:FR|MC)[0-9]{2}[0-9]{10}[0-9A-Z]{11}[0-9]{2}$"
@@ -123,8 +130,10 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr, tuple[pl.Expr, ...]]:
         + 3 * pl.col("account")
     )
     rib_ok = (97 - weighted % 97) == n.str.slice(25, 2).cast(pl.Int64, strict=False)
+    v = pl.col("v")
+    candidate = pl.when(v.str.contains(_CANDIDATE)).then(v)
     return (
-        compact_expr(made_of(pl.col("v"), _RAW), separators=SEPARATORS).str.replace("^IBAN", ""),
+        compact_expr(candidate, separators=SEPARATORS).str.replace("^IBAN", ""),
         n.str.contains(_SHAPE),
         n.str.contains(_STRUCTURE) & iban_ok & rib_ok,
         steps,
@@ -139,7 +148,7 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
 
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = FR/MC + 25 letters or digits; valid = mod 97 and RIB key."""
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = [

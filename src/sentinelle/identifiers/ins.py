@@ -28,7 +28,7 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat
 from sentinelle.identifiers import nir
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, finish, source
+from sentinelle.identifiers._series import SeriesCheck, collect_check, compact_expr, finish, source
 
 ENTITY = Entity.NIR
 
@@ -122,7 +122,7 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
 
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check of bare matricules and HL7 CX values (see the module docstring)."""
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = [

@@ -23,7 +23,7 @@ key, so they are reported as ``NIR``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import polars as pl
 
@@ -32,6 +32,7 @@ from sentinelle.errors import InvalidChecksum, InvalidFormat, InvalidLength
 from sentinelle.identifiers._series import (
     SeriesCheck,
     char_class,
+    collect_check,
     compact_expr,
     lazy_check,
     made_of,
@@ -141,7 +142,7 @@ def key_matches_expr(body: pl.Expr, key: pl.Expr) -> pl.Expr:
     return _key_expr(body) == key.cast(pl.String).str.strip_chars().str.zfill(2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _expressions(strict: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
@@ -162,7 +163,7 @@ def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
 
 def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
     """Vectorised NIR check over a column: shaped (15 chars, lenient), valid (structure+key)."""
-    return SeriesCheck.from_frame(check_lazy(series, strict=strict).collect())
+    return collect_check(check_lazy(series, strict=strict))
 
 
 __all__ = [

@@ -18,7 +18,13 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers import nir
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, made_of
+from sentinelle.identifiers._series import (
+    SeriesCheck,
+    collect_check,
+    compact_expr,
+    lazy_check,
+    made_of,
+)
 
 ENTITY = Entity.NIR_NO_KEY
 
@@ -70,7 +76,7 @@ def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
 
 def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
     """Vectorised check: shaped = 13-character body; valid = possible structure."""
-    return SeriesCheck.from_frame(check_lazy(series, strict=strict).collect())
+    return collect_check(check_lazy(series, strict=strict))
 
 
 def check_pair_lazy(body: pl.Series, key: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
@@ -106,7 +112,7 @@ def check_pair_series(body: pl.Series, key: pl.Series, *, strict: bool = True) -
     structure is possible (if ``strict``) and the key matches. Both series must have the
     same length.
     """
-    return SeriesCheck.from_frame(check_pair_lazy(body, key, strict=strict).collect())
+    return collect_check(check_pair_lazy(body, key, strict=strict))
 
 
 __all__ = [

@@ -22,7 +22,13 @@ import polars as pl
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import DIGITS_RAW, SEPARATORS, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, made_of
+from sentinelle.identifiers._series import (
+    SeriesCheck,
+    collect_check,
+    compact_expr,
+    lazy_check,
+    made_of,
+)
 
 ENTITY = Entity.NNP
 
@@ -81,7 +87,7 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
 
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = 13 digits; valid = ``[78][12]`` prefix."""
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = ["ENTITY", "check_lazy", "check_series", "compact", "is_valid", "mask", "validate"]

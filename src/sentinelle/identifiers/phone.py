@@ -32,7 +32,7 @@ region order for shared country codes). A test checks that both agree on a broad
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import phonenumbers
 import polars as pl
@@ -41,7 +41,7 @@ from phonenumbers import PhoneMetadata
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat
 from sentinelle.identifiers._common import mask_chars
-from sentinelle.identifiers._series import SeriesCheck, char_class, made_of, source
+from sentinelle.identifiers._series import SeriesCheck, char_class, collect_check, made_of, source
 
 ENTITY = Entity.PHONE
 
@@ -151,7 +151,7 @@ def _region_pattern(region: str, length: int) -> tuple[str, str] | None:
     return f"^(?:{general})$", "^(?:" + "|".join(f"(?:{p})" for p in types) + ")$"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _country_plan(cc: int) -> tuple[tuple[str | None, str, str], ...]:
     """Per region of ``cc``, in phonenumbers' order: (leading digits, general, types)."""
     plan = []
@@ -178,7 +178,7 @@ def _valid_expr(nsn: pl.Expr, cc: int) -> pl.Expr:
     return result
 
 
-@lru_cache(maxsize=None)
+@cache
 def _expressions(integers: bool) -> tuple[pl.Expr, tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
     """(capture groups, validity per country code, valid, E.164 country code) expressions.
 
@@ -244,7 +244,7 @@ def check_series(series: pl.Series) -> SeriesCheck:
     ``normalised`` is the E.164 form (for shaped but invalid national numbers, ``+33``
     followed by the national significant number).
     """
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = [

@@ -17,14 +17,20 @@ left-padded to 5 digits by :func:`compact` and :func:`check_series`.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import polars as pl
 
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import DIGITS_RAW, SEPARATORS, compact_number, mask_chars
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, made_of
+from sentinelle.identifiers._series import (
+    SeriesCheck,
+    collect_check,
+    compact_expr,
+    lazy_check,
+    made_of,
+)
 
 ENTITY = Entity.POSTAL_CODE
 
@@ -81,7 +87,7 @@ def mask(value: str) -> str:
     return prefix + "*" * (5 - len(prefix))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _expressions(integers: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     v = pl.col("v")
@@ -102,7 +108,7 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
 
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = 5 digits; valid = a département prefix."""
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = [

@@ -19,7 +19,7 @@ by another factor 100. The Luhn check is python-stdnum's ``stdnum.luhn``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import polars as pl
 from stdnum import luhn
@@ -33,7 +33,14 @@ from sentinelle.identifiers._common import (
     compact_number,
     mask_chars,
 )
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr, made_of
+from sentinelle.identifiers._series import (
+    SeriesCheck,
+    collect_check,
+    compact_expr,
+    lazy_check,
+    luhn_expr,
+    made_of,
+)
 
 ENTITY = Entity.RPPS
 
@@ -75,7 +82,7 @@ def mask(value: str) -> str:
     return f"{number[:2]} *** *** ***" if number.startswith("10") else "** *** *** ***"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _expressions(strict: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
@@ -96,7 +103,7 @@ def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
 
 def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
     """Vectorised check: shaped = 11 digits; valid = Luhn (and the ``10`` prefix if strict)."""
-    return SeriesCheck.from_frame(check_lazy(series, strict=strict).collect())
+    return collect_check(check_lazy(series, strict=strict))
 
 
 __all__ = ["ENTITY", "check_lazy", "check_series", "compact", "is_valid", "mask", "validate"]

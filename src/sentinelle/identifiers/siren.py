@@ -26,7 +26,14 @@ from sentinelle.identifiers._common import (
     compact_number,
     mask_chars,
 )
-from sentinelle.identifiers._series import SeriesCheck, compact_expr, lazy_check, luhn_expr, made_of
+from sentinelle.identifiers._series import (
+    SeriesCheck,
+    collect_check,
+    compact_expr,
+    lazy_check,
+    luhn_expr,
+    made_of,
+)
 
 ENTITY = Entity.SIREN
 
@@ -82,7 +89,7 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
 
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = 9 digits; valid = Luhn key."""
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = ["ENTITY", "check_lazy", "check_series", "compact", "is_valid", "mask", "validate"]

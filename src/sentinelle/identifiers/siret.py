@@ -28,6 +28,7 @@ from sentinelle.identifiers._common import (
 )
 from sentinelle.identifiers._series import (
     SeriesCheck,
+    collect_check,
     compact_expr,
     digit_exprs,
     lazy_check,
@@ -102,7 +103,7 @@ def check_lazy(series: pl.Series) -> pl.LazyFrame:
 
 def check_series(series: pl.Series) -> SeriesCheck:
     """Vectorised check: shaped = 14 digits; valid = Luhn (La Poste: digit sum % 5)."""
-    return SeriesCheck.from_frame(check_lazy(series).collect())
+    return collect_check(check_lazy(series))
 
 
 __all__ = [

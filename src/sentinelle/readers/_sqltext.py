@@ -17,8 +17,8 @@ strings do not cost a regex alternation per character, and atomic groups / posse
 quantifiers (Python 3.11+) so that a malformed tuple fails in linear time instead of
 backtracking exponentially (found by fuzzing: one mutated byte took 40 s).
 
-``COPY ... FROM stdin`` data uses PostgreSQL's text format: tab-separated, ``\\N`` null, backslash escapes (``COPY``
-reference page, "Text Format").
+``COPY ... FROM stdin`` data uses PostgreSQL's text format: tab-separated, ``\\N`` null,
+backslash escapes (``COPY`` reference page, "Text Format").
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ class Dialect:
     """Compiled patterns of one string-literal dialect."""
 
     name: str
-    tuple: re.Pattern[str]  # a whole ( v, v, ... ) tuple, body in group 1
-    value: re.Pattern[str]  # one value and its comma, for findall over a tuple body
+    tuple: re.Pattern[str]  # a whole ( v, v, ... ) tuple: body, then the next , or ;
+    value: re.Pattern[str]  # one value and its comma: (plain string, other) for findall
     loose: re.Pattern[str]  # a tuple with one level of nested parentheses
     loose_value: re.Pattern[str]
     skip: re.Pattern[str]  # statement text up to (not including) ';'
@@ -97,8 +97,8 @@ def _dialect(name: str, string: str, dstring: str, backslash: bool, dollar: bool
     dollar_plain = r"|\$(?!(?:[A-Za-z_]\w*)?\$)" if dollar else r"|\$"
     return Dialect(
         name=name,
-        tuple=re.compile(rf"\(\s*+({value}(?:\s*+,\s*+{value})*+)?\s*+\)"),
-        value=re.compile(rf"({value})\s*+(?:,\s*+|$)"),
+        tuple=re.compile(rf"\(\s*+({value}(?:\s*+,\s*+{value})*+)?\s*+\)(?:\s*+([,;]))?"),
+        value=re.compile(rf"(?:'([^'\\]*+)'|({value}))\s*+(?:,\s*+|$)"),
         loose=re.compile(rf"\(((?:{quoted}|[^'\"`()]++|\((?:{quoted}|[^'\"`()]++)*+\))*+)\)"),
         loose_value=re.compile(rf"(?:{quoted}|\((?:{quoted}|[^'\"`()]++)*+\)|[^,'\"`()]++)++"),
         skip=re.compile(
@@ -180,7 +180,10 @@ def tuple_values(body: str | None, dialect: Dialect) -> list[str | None]:
     """The values of a tuple body matched by ``dialect.tuple``."""
     if not body:
         return []
-    return [value_text(v, dialect) for v in dialect.value.findall(body)]
+    return [
+        plain or (value_text(other, dialect) if other else None)
+        for plain, other in dialect.value.findall(body)
+    ]
 
 
 def loose_values(body: str, dialect: Dialect) -> list[str | None]:

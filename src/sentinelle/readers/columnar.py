@@ -6,16 +6,26 @@ specification, "File format"); Arrow IPC files with ``ARROW1`` (Arrow columnar f
 continuation marker ``FF FF FF FF`` and a schema message ("Encapsulated message
 format"); Feather v1 files with ``FEA1``.
 
-Reading streams batch by batch with pyarrow (``ParquetFile.iter_batches`` reads one row
-group at a time; IPC record batches one at a time), at most ``ReadOptions.chunk_rows``
-rows per chunk, so memory is bounded by a row group. Each batch is validated in full
-(``RecordBatch.validate(full=True)``: offsets and buffer sizes of a crafted IPC file are
-otherwise trusted and read out of bounds), then every column is turned into text by
-pyarrow compute kernels (vectorised): integral floats without ``.0`` (a NIR stored as a
-double keeps its digits), dates and times in ISO 8601, struct fields as columns of their
-own named ``parent.field``, lists joined with spaces; binary (UTF-8 text when it is, else
-hex), maps and unions cell by cell. Only those string arrays, under names made here, go
-to polars: polars' Arrow import panics, or worse, on some malformed schemas. A file that cannot be opened (truncated, no footer) raises
+Parquet is streamed from the source with pyarrow (``ParquetFile.iter_batches`` reads one
+row group at a time), at most ``ReadOptions.chunk_rows`` rows per chunk, so memory is
+bounded by a row group. Arrow IPC and Feather files are read into memory, then record
+batch by record batch (from a Python file object, pyarrow's IPC reader of a damaged file
+was seen to leave a thread that aborts the process at exit).
+
+Every column becomes text through pyarrow compute kernels (vectorised): integral floats
+without ``.0`` (a NIR stored as a double keeps its digits), dates and times in ISO 8601,
+struct fields as columns of their own named ``parent.field``, lists joined with spaces;
+binary (UTF-8 text when it is, else hex), maps, unions and view types cell by cell. Only
+those string arrays, under names made here, go to polars. Hostile files, found by
+fuzzing: each batch is validated in full first (``RecordBatch.validate(full=True)``; IPC
+offsets are otherwise trusted and read out of bounds), view types are never handed to
+compute kernels (validation skips null slots, some kernels still read their views), and
+polars' own Arrow import is not used on file schemas (it panics on some).
+
+Run-length encoding or an all-null column lets a tiny file claim billions of rows: a
+file expands to at most ``max(max_ratio x its size in bytes, 10 million)`` cells, then
+:class:`~sentinelle.errors.LimitExceeded` is raised after the chunks read so far.
+A file that cannot be opened (truncated, no footer) raises
 :class:`~sentinelle.errors.InputError`; a batch that fails after others were produced
 raises it after them. ``first_line`` is the 1-based row number of the chunk's first row.
 """
@@ -30,7 +40,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import polars as pl
 
-from sentinelle.errors import InputError
+from sentinelle.errors import InputError, LimitExceeded
 from sentinelle.readers._tables import cell_text, column_names, is_foreign_failure
 from sentinelle.readers.base import ReadOptions, Source, Table
 
@@ -43,6 +53,8 @@ EXTENSIONS = (".parquet", ".pq", ".arrow", ".feather", ".ipc", ".arrows")
 
 _SIGNATURES = ((b"PAR1", "parquet"), (b"ARROW1", "arrow"), (b"FEA1", "feather"))
 _STREAM = b"\xff\xff\xff\xff"
+#: Cells a file may always expand to, whatever its size (see ``max_ratio`` in ``read``).
+MIN_CELL_BUDGET = 10_000_000
 
 
 def kind(head: bytes) -> str | None:
@@ -80,7 +92,11 @@ def sniff(head: bytes, name: str) -> float:
 
 
 def _python_text(value: object) -> str | None:
-    if isinstance(value, dict | list | tuple):
+    """A cell as the vectorised path writes it: lists joined with spaces, maps as JSON."""
+    if isinstance(value, list | tuple):
+        items = [text for text in map(_python_text, value) if text is not None]
+        return " ".join(items)
+    if isinstance(value, dict):
         return json.dumps(value, default=str, ensure_ascii=False)
     return cell_text(value)
 
@@ -199,19 +215,23 @@ def _batches(found: str, stream: BinaryIO, chunk_rows: int) -> Iterator[pa.Recor
         import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
         yield from pq.ParquetFile(stream).iter_batches(batch_size=chunk_rows, use_threads=False)
-    elif found == "arrow":
-        reader = pa.ipc.open_file(stream)
+        return
+    # IPC and Feather from an in-memory buffer: with a Python file object, pyarrow's
+    # reader of a damaged IPC file can leave a thread that aborts the process at exit.
+    buffer = pa.BufferReader(stream.read())
+    if found == "arrow":
+        reader = pa.ipc.open_file(buffer)
         for i in range(reader.num_record_batches):
             yield from _slices(reader.get_batch(i), chunk_rows)
     elif found == "arrow-stream":
-        for batch in pa.ipc.open_stream(stream):
+        for batch in pa.ipc.open_stream(buffer):
             yield from _slices(batch, chunk_rows)
     else:
         from pyarrow import feather  # type: ignore[import-untyped]
 
         with warnings.catch_warnings():  # pyarrow deprecates Feather v1; we only read it
             warnings.simplefilter("ignore", DeprecationWarning)
-            table = feather.read_table(stream)
+            table = feather.read_table(buffer)
         yield from table.to_batches(max_chunksize=chunk_rows)
 
 
@@ -235,6 +255,8 @@ def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Tab
         raise InputError(source.path, "not a Parquet or Arrow file (no signature)")
     label = {"arrow-stream": "Arrow IPC stream", "arrow": "Arrow IPC"}.get(found, found.title())
     offset = 0
+    cells = 0
+    budget = max(int(options.max_ratio * (source.size or 0)), MIN_CELL_BUDGET)
     with source.open() as raw:
         batches = _batches(found, _seekable(raw), max(1, options.chunk_rows))
         while True:
@@ -242,6 +264,13 @@ def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Tab
                 batch = next(batches, None)
                 if batch is None:
                     break
+                cells += batch.num_rows * max(batch.num_columns, 1)
+                if cells > budget:
+                    raise LimitExceeded(
+                        source.path,
+                        f"expands to more than {budget} cells, {options.max_ratio:g} per byte"
+                        " of the file (compression bomb?)",
+                    )
                 header, frame, warnings = as_text(batch)
             except BaseException as exc:
                 if not is_foreign_failure(exc):

@@ -10,8 +10,8 @@ line, https://github.com/ndjson/ndjson-spec). Which tables a document holds:
 - FHIR (HL7 FHIR R4, https://hl7.org/fhir/R4/): a resource (``resourceType``) is a row of
   the table named by its type, and a ``Bundle``'s ``entry[].resource`` are grouped by type
   (``bundle.json!Patient``, ``bundle.json!Observation``; the Bundle's own fields and the
-  entries' ``fullUrl`` / ``request`` ... are a row of ``bundle.json!Bundle``). NDJSON lines are rows of one
-  table, or grouped by ``resourceType`` (FHIR Bulk Data export files).
+  entries' ``fullUrl`` / ``request`` ... are a row of ``bundle.json!Bundle``). NDJSON
+  lines are rows of one table, or grouped by ``resourceType`` (FHIR Bulk Data export).
 
 Each row is flattened by :mod:`sentinelle.readers._records`: nested keys joined by ``.``
 without list indexes (``patient.identifier.value``), repeated paths in several columns,

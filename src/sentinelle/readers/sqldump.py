@@ -320,21 +320,22 @@ class _Dump:
         rows.add_keyed(names, labels, values, line)
         return rows.flush() if rows.full else None
 
-    def _tuple(self) -> list[str | None] | None:
-        """The next ``( ... )`` tuple at ``pos``, ``None`` when it cannot be parsed."""
+    def _tuple(self) -> tuple[list[str | None] | None, str | None]:
+        """The values of the ``( ... )`` tuple at ``pos`` (``None`` when it cannot be
+        parsed) and the ``,`` or ``;`` after it when already seen."""
         b = self.b
         while True:
             m = self.d.tuple.match(b.buf, b.pos)
             if m and (m.end() < len(b.buf) or b.eof):
                 b.pos = m.end()
-                return sql.tuple_values(m.group(1), self.d)
+                return sql.tuple_values(m.group(1), self.d), m.group(2)
             if not m:
                 loose = self.d.loose.match(b.buf, b.pos)
                 if loose and (loose.end() < len(b.buf) or b.eof):
                     b.pos = loose.end()
-                    return sql.loose_values(loose.group(1), self.d)
+                    return sql.loose_values(loose.group(1), self.d), None
             if b.eof or len(b.buf) - b.pos > self.row_limit:
-                return None
+                return None, None
             b.more(min(2 * (len(b.buf) - b.pos) + b.piece, b.cap))
 
     def _separator(self) -> str | None:
@@ -357,7 +358,7 @@ class _Dump:
         while True:
             self.b.ensure(1)
             line = self.b.line() if rows.pending == 0 else 0
-            values = self._tuple()
+            values, separator = self._tuple()
             if values is None:
                 self._mark_bad()
                 self._skip_statement()
@@ -365,7 +366,7 @@ class _Dump:
             table = self._row(rows, keys, values, wide, line)
             if table is not None:
                 yield table
-            separator = self._separator()
+            separator = separator or self._separator()
             if separator == ",":
                 continue
             if separator != ";":
