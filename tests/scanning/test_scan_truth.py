@@ -42,6 +42,10 @@ def test_nir_recall_and_precision(export_factory, variant) -> None:
     assert have.count <= want["count"] / 0.999
     assert have.invalid == want["invalid"]
     assert have.distinct == want["distinct"]
+    nnp = got.entities.get("NNP")
+    want_nnp = truth["entities"].get("NNP", {"count": 0, "invalid": 0})
+    assert (nnp.count if nnp else 0) == want_nnp["count"]
+    assert (nnp.invalid if nnp else 0) == want_nnp["invalid"]
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: "-".join(f"{k}={v[k]}" for k in v))
@@ -72,3 +76,22 @@ def test_risk_is_critical_and_records_counted(export_factory) -> None:
     got = _scan(path)
     assert got.records == truth["records"]
     assert str(got.risk) == "critical"
+
+
+@pytest.mark.parametrize("variant", VARIANTS[:4], ids=lambda v: "-".join(f"{k}={v[k]}" for k in v))
+def test_every_entity_counted_exactly(export_factory, variant) -> None:
+    """count, distinct and invalid of every entity equal the truth (HEALTH is counted per
+    category in `health`; the truth's HEALTH entity counts non-empty comment cells)."""
+    path, truth = export_factory(**variant)
+    got = _scan(path)
+    diff = {}
+    for entity, want in truth["entities"].items():
+        if entity == "HEALTH":
+            continue
+        have = got.entities.get(entity)
+        have_t = (have.count, have.distinct, have.invalid) if have else (0, 0, 0)
+        if have_t != (want["count"], want["distinct"], want["invalid"]):
+            diff[entity] = (have_t, want)
+    extra = set(got.entities) - set(truth["entities"]) - {"HEALTH"}
+    assert not diff, diff
+    assert not extra, extra

@@ -32,6 +32,10 @@ def render(report: ScanReport, console: Console, *, all_files: bool = False) -> 
             for k, vals in sorted(f.values.items()):
                 table.add_row("", f"  {k} values", "", "", ", ".join(vals[:10]), "")
     console.print(table)
+    detailed = [f for f in shown if f.entities or f.health]
+    if len(detailed) <= 3:
+        for f in detailed:
+            _details(f, console)
     summary = report.to_dict()["summary"]
     console.print(
         f"{summary['files']} files, {summary['files_with_findings']} with patient data, "
@@ -44,6 +48,28 @@ def render(report: ScanReport, console: Console, *, all_files: bool = False) -> 
             console.print(f"  [yellow]{item['path']}[/]: {item['reason']}")
         if len(report.incomplete) > 20:
             console.print(f"  ... and {len(report.incomplete) - 20} more (see the JSON report)")
+
+
+def _details(f, console: Console) -> None:  # type: ignore[no-untyped-def]
+    """Per-entity figures and classified columns of one file (a few files only)."""
+    ents = Table(title=f"{f.path}: what is exposed", title_justify="left")
+    for name, justify in (("Entity", "left"), ("Count", "right"), ("Distinct", "right"),
+                          ("Invalid", "right")):
+        ents.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for k, v in sorted(f.entities.items(), key=lambda kv: -kv[1].count):
+        ents.add_row(k, f"{v.count:,}", f"{v.distinct:,}", f"{v.invalid:,}")
+    for k, v in sorted(f.health.items(), key=lambda kv: -kv[1]):
+        ents.add_row(f"HEALTH / {k}", f"{v:,}", "", "")
+    console.print(ents)
+    cols = [c for c in f.columns if c.entity]
+    if cols:
+        ctab = Table(title="columns", title_justify="left")
+        for name in ("#", "Column", "Entity", "Confidence", "Valid", "Preview"):
+            ctab.add_column(name)
+        for c in cols:
+            ctab.add_row(str(c.index), c.name or "", c.entity or "", f"{c.confidence:.2f}",
+                         f"{c.valid_ratio:.0%}", c.preview or "")
+        console.print(ctab)
 
 
 __all__ = ["render"]

@@ -16,7 +16,7 @@ from sentinelle.detect.shapes import non_empty, stripped
 from sentinelle.detect.text import TextDetector
 from sentinelle.entities import Entity
 from sentinelle.identifiers import nir_no_key
-from sentinelle.identifiers._series import collect_checks
+from sentinelle.identifiers._series import SeriesCheck, collect_checks
 from sentinelle.readers.base import Table
 from sentinelle.report.model import Location
 from sentinelle.scanning.accumulate import FileAccumulator, _Column
@@ -76,7 +76,9 @@ def scan_table_chunk(
             acc.add_check(entity, check, col, line0, _first_masked(entity, valid))
         nnp = checks.get((plan.index, Entity.NNP))
         if nnp is not None and entity != Entity.NNP:
-            acc.add_check(Entity.NNP, nnp, None, line0)
+            # An NNP has no check digits: in a NIR column only the NNP-shaped values count,
+            # the NIRs are not "invalid NNPs".
+            acc.add_check(Entity.NNP, SeriesCheck(nnp.normalised, nnp.valid, nnp.valid), None, line0)
         if entity in PRESENCE:
             values = series.str.strip_chars().filter(rows)
             acc.add_presence(entity, values, col, line0, rows.arg_true())
