@@ -104,9 +104,10 @@ def scan_source(
             acc.format = acc.format or item.format
             acc.encoding = acc.encoding or item.encoding
             if isinstance(item, Table):
-                if part.plans is None:
-                    part.plans = classify_table(item.frame, item.header,
-                                                sample_rows=config.sample_rows)
+                if part.plans is None or item.frame.width > len(part.plans):
+                    # first chunk, or columns that appear later (JSON, XML, ragged rows)
+                    plans = classify_table(item.frame, item.header, sample_rows=config.sample_rows)
+                    part.plans = (part.plans or []) + plans[len(part.plans or []):]
                 scan_table_chunk(item, part.plans, acc, detector)
             else:
                 _scan_text_chunk(item, acc, detector)
