@@ -61,7 +61,7 @@ VALID = [
     ("RH:1,2,-3,4,5", "CcDee"),
     ("RH: 1, -2, 3, 4, -5", "ccDEE"),
     ("RH:-1,-2,-3,4,5", "ccdee"),
-    ("D+ C+ E- c+ e+", "Rh+ CcDee"),
+    ("D+ C+ E- c+ e+", "CcDee"),  # the phenotype states D: no separate "Rh+"
     ("C+ E- c+ e+", "C+c+E-e+"),
     ("C+, E-, c+, e+", "C+c+E-e+"),
     # Kell

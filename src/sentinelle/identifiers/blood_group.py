@@ -113,7 +113,7 @@ class BloodGroup:
         parts = []
         if self.abo is not None:
             parts.append(self.abo + (self.rhd or ""))
-        elif self.rhd is not None:
+        elif self.rhd is not None and self.phenotype is None:  # a phenotype states D/d
             parts.append("Rh" + self.rhd)
         if self.phenotype is not None:
             parts.append(self.phenotype)
@@ -302,7 +302,7 @@ def _canonical(bare_abo: bool) -> tuple[pl.Expr, ...]:
         abo.alias("abo"),
         pl.when(abo.is_not_null())
         .then(pl.concat_str([abo, rhd.fill_null("")]))
-        .when(rhd.is_not_null())
+        .when(rhd.is_not_null() & _phenotype_expr(rhd).is_null())  # a phenotype states D/d
         .then(pl.concat_str([pl.lit("Rh"), rhd]))
         .alias("first"),
         rhd.alias("rhd"),
