@@ -35,8 +35,10 @@ _MEASURE = textwrap.dedent(
     t = time.perf_counter()
     exec(compile(sys.argv[1], "bench", "exec"))
     elapsed = time.perf_counter() - t
-    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024
+    # ru_maxrss survives execve on Linux (it would report the parent's peak): read the
+    # high-water mark of this process's own memory map, and the children's peak.
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]
+    rss = max(int(hwm), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024
     print("@@" + json.dumps({"seconds": elapsed, "rss": rss, **globals().get("EXTRA", {})}))
     """
 )
@@ -56,11 +58,13 @@ def measure(code: str, *args: str) -> dict[str, float]:
 def ensure_export(rows: int) -> tuple[Path, int]:
     DATA.mkdir(exist_ok=True)
     path = DATA / f"export_{rows}.csv"
-    if not path.exists():
-        from sentinelle.synth import SynthConfig, generate
-
-        generate(SynthConfig(patients=rows, labs=6, seed=2021), path,
-                 truth_path=DATA / f"export_{rows}.truth.json")
+    if not path.exists():  # generated in a child process: this one stays small
+        subprocess.run(
+            [str(Path(sys.executable).parent / "sentinelle"), "synth", "--patients", str(rows),
+             "--labs", "6", "--seed", "2021", "--out", str(path),
+             "--truth", str(DATA / f"export_{rows}.truth.json")],
+            check=True,
+        )
     truth = json.loads((DATA / f"export_{rows}.truth.json").read_text())
     return path, int(truth["records"])
 

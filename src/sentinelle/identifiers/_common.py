@@ -24,15 +24,25 @@ from sentinelle.identifiers._series import (
     compact_expr,
     lazy_check,
     luhn_expr,
-    made_of,
+    spelled,
 )
 
 #: Separators stripped from numeric identifiers: whitespace, dots, hyphens, slashes, underscores.
 SEPARATORS = char_class(r"\.\-/_")
-#: Every character a value shaped like a digits-only number can hold (see ``made_of``).
-DIGITS_RAW = char_class(r"\.\-/_0-9")
-#: The same with the Corsican ``2A``/``2B`` (either case).
-DEPT9_RAW = char_class(r"\.\-/_0-9ABab")
+#: The characters of a shaped value that are not separators (see ``spelled``): digits,
+#: or digits and the ``A``/``B`` of Corsica (either case; nothing else upper-cases to them).
+DIGIT = "[0-9]"
+DIGIT_OR_AB = "[0-9ABab]"
+
+
+def digits_only(expr: pl.Expr, length: int) -> pl.Expr:
+    """The normalised form of a ``length``-digit number: the values spelled with
+    ``length`` digits and separators (see ``spelled``), without their separators."""
+    return compact_expr(
+        spelled(expr, DIGIT, length, SEPARATORS), separators=SEPARATORS, upper=False
+    )
+
+
 _SEPARATORS_RE = re.compile(SEPARATORS)
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 _MASK_MAX = 64
@@ -108,7 +118,9 @@ def _dept_luhn_expressions(
     valid = n.str.slice(0, 2).str.contains(f"^{dept}$") & luhn_expr(pl.col("d"), 9)
     return (
         compact_expr(
-            made_of(pl.col("v"), DEPT9_RAW if letters else DIGITS_RAW), separators=SEPARATORS
+            spelled(pl.col("v"), DIGIT_OR_AB if letters else DIGIT, 9, SEPARATORS),
+            separators=SEPARATORS,
+            upper=letters,
         ),
         n.str.contains(_SHAPE9_ALNUM if letters else _SHAPE9_DIGITS),
         valid,

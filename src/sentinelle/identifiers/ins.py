@@ -92,9 +92,10 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     """(matricule, shaped, NIR ok, OID ok) expressions, built once (they are immutable)."""
     v = pl.col("v")
     n = pl.col("n")
-    # cheap prefilter (see made_of): the matricule, before the first "^", has only the
-    # characters of a NIR
-    candidate = pl.when(v.str.contains(f"^{nir.RAW}+(?:\\^|$)")).then(v)
+    # cheap prefilter (see spelled): the matricule, before the first "^", is spelled
+    # like a NIR
+    sep = nir.SEPARATORS
+    candidate = pl.when(v.str.contains(f"^(?:{sep}*{nir.CHAR}){{15}}{sep}*(?:\\^|$)")).then(v)
     parts = v.str.split("^")
     oid = parts.list.get(3, null_on_oob=True).str.split("&").list.get(1, null_on_oob=True)
     oid_ok = ~v.str.contains("^", literal=True) | oid.str.strip_chars(" ").is_in(list(OID_KINDS))

@@ -35,15 +35,15 @@ from sentinelle.identifiers._series import (
     collect_check,
     compact_expr,
     lazy_check,
-    made_of,
+    spelled,
 )
 
 ENTITY = Entity.NIR
 
 #: Separators stripped by :func:`compact` (spelled out so Python and polars agree).
 SEPARATORS = char_class(r"\.\-/")
-#: Every character a value shaped like a NIR (or a NIR body) can hold (see ``made_of``).
-RAW = char_class(r"\.\-/0-9ABab")
+#: The characters of a NIR that are not separators, as written (see ``spelled``).
+CHAR = "[0-9ABab]"
 
 #: The 13-character body, lenient: only the character classes (``2A``/``2B`` for Corsica).
 BODY_LENIENT = r"[1-478][0-9]{4}(?:[0-9]{2}|2[AB])[0-9]{6}"
@@ -150,7 +150,7 @@ def _expressions(strict: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     key_ok = _key_expr(n.str.slice(0, 13)) == n.str.slice(13, 2)
     valid = (structure & key_ok) if strict else key_ok
     return (
-        compact_expr(made_of(pl.col("v"), RAW), separators=SEPARATORS),
+        compact_expr(spelled(pl.col("v"), CHAR, 15, SEPARATORS), separators=SEPARATORS),
         n.str.contains(_LENIENT.pattern),
         valid,
     )
@@ -170,7 +170,7 @@ __all__ = [
     "BODY_LENIENT",
     "BODY_STRICT",
     "ENTITY",
-    "RAW",
+    "CHAR",
     "SEPARATORS",
     "body_shaped",
     "body_structure_expr",

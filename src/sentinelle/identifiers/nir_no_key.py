@@ -23,7 +23,7 @@ from sentinelle.identifiers._series import (
     collect_check,
     compact_expr,
     lazy_check,
-    made_of,
+    spelled,
 )
 
 ENTITY = Entity.NIR_NO_KEY
@@ -68,7 +68,7 @@ def check_lazy(series: pl.Series, *, strict: bool = True) -> pl.LazyFrame:
     shaped = n.str.contains(f"^{nir.BODY_LENIENT}$")
     return lazy_check(
         series,
-        compact_expr(made_of(pl.col("v"), nir.RAW), separators=nir.SEPARATORS),
+        compact_expr(spelled(pl.col("v"), nir.CHAR, 13, nir.SEPARATORS), separators=nir.SEPARATORS),
         shaped,
         nir.body_structure_expr(n) if strict else shaped,
     )

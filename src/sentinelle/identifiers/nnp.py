@@ -21,13 +21,11 @@ import polars as pl
 
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
-from sentinelle.identifiers._common import DIGITS_RAW, SEPARATORS, compact_number, mask_chars
+from sentinelle.identifiers._common import compact_number, digits_only, mask_chars
 from sentinelle.identifiers._series import (
     SeriesCheck,
     collect_check,
-    compact_expr,
     lazy_check,
-    made_of,
 )
 
 ENTITY = Entity.NNP
@@ -74,7 +72,7 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     return (
-        compact_expr(made_of(pl.col("v"), DIGITS_RAW), separators=SEPARATORS),
+        digits_only(pl.col("v"), 13),
         n.str.contains(_SHAPE),
         n.str.contains(_VALID),
     )

@@ -23,13 +23,11 @@ import polars as pl
 
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
-from sentinelle.identifiers._common import DIGITS_RAW, SEPARATORS, compact_number, mask_chars
+from sentinelle.identifiers._common import compact_number, digits_only, mask_chars
 from sentinelle.identifiers._series import (
     SeriesCheck,
     collect_check,
-    compact_expr,
     lazy_check,
-    made_of,
 )
 
 ENTITY = Entity.POSTAL_CODE
@@ -95,7 +93,7 @@ def _expressions(integers: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         v = v.str.zfill(5)  # a column read as numbers lost the leading 0 of 01000
     n = pl.col("n")
     return (
-        compact_expr(made_of(v, DIGITS_RAW), separators=SEPARATORS),
+        digits_only(v, 5),
         n.str.contains(_SHAPE),
         n.str.contains(_VALID),
     )

@@ -27,19 +27,16 @@ from stdnum import luhn
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import (
-    DIGITS_RAW,
-    SEPARATORS,
     call_stdnum,
     compact_number,
+    digits_only,
     mask_chars,
 )
 from sentinelle.identifiers._series import (
     SeriesCheck,
     collect_check,
-    compact_expr,
     lazy_check,
     luhn_expr,
-    made_of,
 )
 
 ENTITY = Entity.RPPS
@@ -90,7 +87,7 @@ def _expressions(strict: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     if strict:
         valid = valid & n.str.starts_with("10")
     return (
-        compact_expr(made_of(pl.col("v"), DIGITS_RAW), separators=SEPARATORS),
+        digits_only(pl.col("v"), 11),
         n.str.contains(_SHAPE),
         valid,
     )

@@ -20,19 +20,16 @@ from stdnum.fr import siren as stdnum_siren
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import (
-    DIGITS_RAW,
-    SEPARATORS,
     call_stdnum,
     compact_number,
+    digits_only,
     mask_chars,
 )
 from sentinelle.identifiers._series import (
     SeriesCheck,
     collect_check,
-    compact_expr,
     lazy_check,
     luhn_expr,
-    made_of,
 )
 
 ENTITY = Entity.SIREN
@@ -76,7 +73,7 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(normalised, shaped, valid) expressions, built once (they are immutable)."""
     n = pl.col("n")
     return (
-        compact_expr(made_of(pl.col("v"), DIGITS_RAW), separators=SEPARATORS),
+        digits_only(pl.col("v"), 9),
         n.str.contains(_SHAPE),
         luhn_expr(n, 9),
     )

@@ -20,20 +20,17 @@ from stdnum.fr import siret as stdnum_siret
 from sentinelle.entities import Entity
 from sentinelle.errors import IdentifierError, InvalidFormat, InvalidLength
 from sentinelle.identifiers._common import (
-    DIGITS_RAW,
-    SEPARATORS,
     call_stdnum,
     compact_number,
+    digits_only,
     mask_chars,
 )
 from sentinelle.identifiers._series import (
     SeriesCheck,
     collect_check,
-    compact_expr,
     digit_exprs,
     lazy_check,
     luhn_digits_expr,
-    made_of,
 )
 
 ENTITY = Entity.SIRET
@@ -88,7 +85,7 @@ def _expressions() -> tuple[pl.Expr, pl.Expr, pl.Expr, tuple[pl.Expr, ...]]:
         .otherwise(luhn_digits_expr(digits))
     )
     return (
-        compact_expr(made_of(pl.col("v"), DIGITS_RAW), separators=SEPARATORS),
+        digits_only(pl.col("v"), 14),
         n.str.contains(_SHAPE),
         key_ok & luhn_digits_expr(digits[:9]),  # the SIREN part
         steps,

@@ -18,6 +18,46 @@ from sentinelle.report.model import ColumnReport, EntityStats, FileReport, Locat
 from sentinelle.report.risk import assess_risk
 
 MAX_SHOWN_VALUES = 1000
+HASH_SEED = 0x5E17
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSummary:
+    """What one column chunk holds for one entity, computed in the engine (no raw value
+    unless ``values`` was asked for with --show-values)."""
+
+    count: int  # valid cells
+    invalid: int  # shaped but failing the check
+    first_row: int | None  # 0-based row of the first valid cell
+    first_value: str | None  # its normalised form (only to compute a masked preview)
+    hashes: pl.Series  # 64-bit hashes of the distinct valid normalised values
+    values: pl.Series | None = None  # distinct valid values, only with --show-values
+
+
+def summary_exprs(valid: pl.Expr, value: pl.Expr, shaped: pl.Expr, *, show_values: bool
+                  ) -> dict[str, pl.Expr]:
+    """Aggregations giving a :class:`ColumnSummary` (``row`` must be a row index column)."""
+    kept = value.filter(valid)
+    out = {
+        "count": valid.sum(),
+        "invalid": (shaped & ~valid).sum(),
+        "first_row": pl.col("row").filter(valid).first(),
+        "first_value": kept.first(),
+        "hashes": kept.hash(seed=HASH_SEED).unique().implode(),
+    }
+    if show_values:
+        out["values"] = kept.unique(maintain_order=True).head(MAX_SHOWN_VALUES).implode()
+    return out
+
+
+def summary_from_row(row: dict) -> ColumnSummary:  # type: ignore[type-arg]
+    values = row.get("values")
+    return ColumnSummary(
+        count=int(row["count"] or 0), invalid=int(row["invalid"] or 0),
+        first_row=row["first_row"], first_value=row["first_value"],
+        hashes=pl.Series(row["hashes"] or [], dtype=pl.UInt64),
+        values=pl.Series(values, dtype=pl.String) if values is not None else None,
+    )
 MAX_TEXT_LOCATIONS = 200
 
 
@@ -82,7 +122,7 @@ class FileAccumulator:
 
     def add_distinct(self, entity: str, normalised: pl.Series) -> None:
         if normalised.len():
-            self.hashes.setdefault(entity, []).append(normalised.hash(seed=0x5E17))
+            self.hashes.setdefault(entity, []).append(normalised.hash(seed=HASH_SEED))
             self._remember(entity, normalised)
 
     def _remember(self, entity: str, normalised: pl.Series) -> None:
@@ -93,37 +133,22 @@ class FileAccumulator:
         if room > 0:
             seen.update(normalised.unique(maintain_order=True).head(room).to_list())
 
-    def add_check(
-        self, entity: str, check: SeriesCheck, col: _Column | None, first_line: int,
-        mask: str | None = None,
-    ) -> None:
-        """A vectorised identifier check over a column chunk."""
-        count, invalid = check.count, check.invalid
-        self.counts[entity] += count
-        self.invalid[entity] += invalid
-        valid_values = check.normalised.filter(check.valid)
-        self.add_distinct(entity, valid_values)
+    def add_summary(self, entity: str, summary: ColumnSummary, col: _Column | None,
+                    first_line: int, preview: str | None = None) -> None:
+        """The findings of one column chunk, summarised inside the batched query."""
+        self.counts[entity] += summary.count
+        self.invalid[entity] += summary.invalid
+        if summary.hashes.len():
+            self.hashes.setdefault(entity, []).append(summary.hashes)
+        if summary.values is not None:
+            self._remember(entity, summary.values)
         if col is not None and col.entity == entity:
-            col.valid += count
-            if col.preview is None and mask is not None:
-                col.preview = mask
-        if count:
-            first = int(check.valid.arg_true()[0])
-            self.locations.append(
-                Location(entity, first_line + first, col.index + 1 if col else None, count)
-            )
-
-    def add_presence(self, entity: str, values: pl.Series, col: _Column, first_line: int,
-                     rows: pl.Series) -> None:
-        """A column whose entity is present whenever the cell is non-empty (names...)."""
-        n = values.len()
-        self.counts[entity] += n
-        col.valid += n
-        self.add_distinct(entity, values)
-        if col.preview is None and n:
-            col.preview = shape_preview(str(values[0]))
-        if n:
-            self.locations.append(Location(entity, first_line + int(rows[0]), col.index + 1, n))
+            col.valid += summary.count
+            if col.preview is None and preview is not None:
+                col.preview = preview
+        if summary.count and summary.first_row is not None:
+            self.locations.append(Location(entity, first_line + summary.first_row,
+                                           col.index + 1 if col else None, summary.count))
 
     def add_text_match(self, entity: str, line: int, valid: bool, normalised: str) -> None:
         if not valid:

@@ -16,16 +16,34 @@ from sentinelle.detect.shapes import non_empty, stripped
 from sentinelle.detect.text import TextDetector
 from sentinelle.entities import Entity
 from sentinelle.identifiers import nir_no_key
-from sentinelle.identifiers._series import SeriesCheck, collect_checks
+
 from sentinelle.readers.base import Table
 from sentinelle.report.model import Location
-from sentinelle.scanning.accumulate import FileAccumulator, _Column
+from sentinelle.scanning.accumulate import (
+    ColumnSummary,
+    FileAccumulator,
+    _Column,
+    shape_preview,
+    summary_exprs,
+    summary_from_row,
+)
 
 
-def _first_masked(entity: str, check_values: pl.Series) -> str | None:
-    if check_values.len() == 0:
+def _preview(entity: str, summary: ColumnSummary) -> str | None:
+    if summary.first_value is None:
         return None
-    return str(identifier(entity).mask(str(check_values[0])))
+    if entity in CHECKED:
+        return str(identifier(entity).mask(summary.first_value))
+    return shape_preview(summary.first_value)
+
+
+def _summarise(check: pl.LazyFrame, *, show_values: bool, nnp: bool = False) -> pl.LazyFrame:
+    """One-row summary of a check (``n``, ``s``, ``ok``). An NNP found in a national-number
+    column has no check digits: only NNP-shaped values count, nothing is "invalid"."""
+    shaped = pl.col("ok") if nnp else pl.col("s")
+    return check.with_row_index("row").select(
+        **summary_exprs(pl.col("ok"), pl.col("n"), shaped, show_values=show_values)
+    )
 
 
 def scan_table_chunk(
@@ -33,57 +51,66 @@ def scan_table_chunk(
 ) -> None:
     """Add the findings of one chunk to ``acc``.
 
-    Every identifier check of the chunk (one per classified column, plus the NNP check of
-    national-number columns) is built lazily and evaluated in one parallel batch.
+    Every check of the chunk (one per classified column, plus the NNP check of
+    national-number columns, plus presence counts of name/address/credential columns) is
+    built lazily, summarised inside the query, and evaluated in one parallel batch: Python
+    only sees one small row per (column, entity).
     """
     frame = table.frame
     records = table.extra.get("records")  # message formats: rows != records
     acc.records += int(records) if records is not None else frame.height
     line0 = table.first_line
+    show = acc.show_values
     live = [p for p in plans if p.index < frame.width]
-    filled = frame.select(
-        (stripped(pl.col(frame.columns[p.index])).is_not_null()).alias(str(p.index)) for p in live
-    )
     queries: list[pl.LazyFrame] = []
     jobs: list[tuple[ColumnPlan, str]] = []
     for plan in live:
         series = frame.to_series(plan.index)
         entity = plan.entity
         if entity == Entity.NIR_NO_KEY and plan.key_index is not None:
-            queries.append(nir_no_key.check_pair_lazy(series, frame.to_series(plan.key_index)))
+            check = nir_no_key.check_pair_lazy(series, frame.to_series(plan.key_index))
+            queries.append(_summarise(check, show_values=show))
             jobs.append((plan, entity))
         elif entity in CHECKED:
-            queries.append(identifier(entity).check_lazy(series))
+            queries.append(_summarise(identifier(entity).check_lazy(series), show_values=show))
+            jobs.append((plan, entity))
+        elif entity in PRESENCE:
+            v = stripped(pl.col("v"))
+            presence = pl.DataFrame({"v": series}).lazy().with_row_index("row").select(
+                **summary_exprs(v.is_not_null(), v, v.is_not_null(), show_values=show)
+            )
+            queries.append(presence)
             jobs.append((plan, entity))
         if entity in (Entity.NIR, Entity.NIR_NO_KEY):
-            queries.append(identifier(Entity.NNP).check_lazy(series))
+            nnp = identifier(Entity.NNP).check_lazy(series)
+            queries.append(_summarise(nnp, show_values=show, nnp=True))
             jobs.append((plan, Entity.NNP))
-    checks = dict(zip(((p.index, e) for p, e in jobs), collect_checks(queries), strict=True))
+    filled = frame.lazy().select(
+        stripped(pl.col(frame.columns[p.index])).count().alias(str(p.index)) for p in live
+    )
+    results = pl.collect_all([filled, *queries])
+    non_empty_counts = results[0].row(0) if live else ()
+    summaries = {
+        (plan.index, entity): summary_from_row(result.row(0, named=True))
+        for (plan, entity), result in zip(jobs, results[1:], strict=True)
+    }
 
     for position, plan in enumerate(live):
-        series = frame.to_series(plan.index)
         col = acc.column(plan.index, plan.name, plan.entity, plan.confidence, plan.reasons)
-        rows = filled.to_series(position)
-        col.non_empty += int(rows.sum() or 0)
+        col.non_empty += int(non_empty_counts[position] or 0)
         entity = plan.entity
         if entity is None:
             continue
-        if acc.show_values and col.shown is None:
-            col.shown = non_empty(series).head(5).to_list()
-        check = checks.get((plan.index, entity))
-        if check is not None:
-            valid = check.normalised.filter(check.valid)
-            acc.add_check(entity, check, col, line0, _first_masked(entity, valid))
-        nnp = checks.get((plan.index, Entity.NNP))
+        if show and col.shown is None:
+            col.shown = non_empty(frame.to_series(plan.index)).head(5).to_list()
+        summary = summaries.get((plan.index, entity))
+        if summary is not None:
+            acc.add_summary(entity, summary, col, line0, _preview(entity, summary))
+        nnp = summaries.get((plan.index, Entity.NNP))
         if nnp is not None and entity != Entity.NNP:
-            # An NNP has no check digits: in a NIR column only the NNP-shaped values count,
-            # the NIRs are not "invalid NNPs".
-            acc.add_check(Entity.NNP, SeriesCheck(nnp.normalised, nnp.valid, nnp.valid), None, line0)
-        if entity in PRESENCE:
-            values = series.str.strip_chars().filter(rows)
-            acc.add_presence(entity, values, col, line0, rows.arg_true())
+            acc.add_summary(Entity.NNP, nnp, None, line0)
         if plan.free_text or entity == FREE_TEXT:
-            _scan_cells(series, col, acc, detector, line0)
+            _scan_cells(frame.to_series(plan.index), col, acc, detector, line0)
 
 
 def _scan_cells(
