@@ -234,24 +234,19 @@ def test_upper_to_ascii_letters(code_points: pl.DataFrame) -> None:
     assert set(at) == {"@"}  # the e-mail prefilter
 
 
-def _prefilters() -> list[Any]:
-    from sentinelle.identifiers import _common, dates, iban, nir, phone
+def _made_of_classes() -> list[Any]:
+    from sentinelle.identifiers import dates, iban, phone
 
-    ws = char_class()
     return [
-        # (raw class of the prefilter, separators removed, upper-cased?, class of the
-        # compact form)
-        pytest.param(_common.DIGITS_RAW, _common.SEPARATORS, True, "[0-9]", id="digits"),
-        pytest.param(_common.DEPT9_RAW, _common.SEPARATORS, True, "[0-9AB]", id="dept9"),
-        pytest.param(nir.RAW, nir.SEPARATORS, True, "[0-9AB]", id="nir"),
+        # (class of made_of, separators removed, upper-cased?, class of the compact form)
         pytest.param(iban._RAW, iban.SEPARATORS, True, "[0-9A-Z]", id="iban"),
         pytest.param(phone._RAW, phone.SEPARATORS, False, "[0-9+]", id="phone"),
-        pytest.param(dates._RAW, ws, False, r"[0-9/.\-:hHTZ+, \t]", id="dates"),
+        pytest.param(dates._RAW, char_class(), False, r"[0-9/.\-:hHTZ+, \t]", id="dates"),
     ]
 
 
-@pytest.mark.parametrize(("raw", "separators", "upper", "alphabet"), _prefilters())
-def test_prefilter_keeps_every_character_of_a_shaped_value(
+@pytest.mark.parametrize(("raw", "separators", "upper", "alphabet"), _made_of_classes())
+def test_made_of_keeps_every_character_of_a_shaped_value(
     code_points: pl.DataFrame, raw: str, separators: str, upper: bool, alphabet: str
 ) -> None:
     """A character whose compact form (separators removed, upper case) is empty or made
@@ -264,6 +259,51 @@ def test_prefilter_keeps_every_character_of_a_shaped_value(
     dropped = [hex(ord(c)) for c, ok in zip(possible["c"], kept, strict=True) if not ok]
     assert not dropped
     assert len(possible) >= 10
+
+
+def _spelled_classes() -> list[Any]:
+    from sentinelle.identifiers import _common, nir
+
+    return [
+        # (class of spelled, its separators, class of the compact form)
+        pytest.param(_common.DIGIT, _common.SEPARATORS, "[0-9]", id="digits"),
+        pytest.param(_common.DIGIT_OR_AB, _common.SEPARATORS, "[0-9AB]", id="dept9"),
+        pytest.param(nir.CHAR, nir.SEPARATORS, "[0-9AB]", id="nir"),
+    ]
+
+
+@pytest.mark.parametrize(("char", "separators", "alphabet"), _spelled_classes())
+def test_spelled_counts_every_character_of_a_shaped_value(
+    code_points: pl.DataFrame, char: str, separators: str, alphabet: str
+) -> None:
+    """Every character that is not a separator and whose upper case is made of the compact
+    form's alphabet is in ``char``, and upper-cases to one character: so a shaped value
+    of n characters is spelled with exactly n characters of ``char``."""
+    rest = code_points.filter(~pl.col("c").str.contains(f"^{separators}$"))
+    possible = rest.filter(pl.col("up").str.contains(f"^{alphabet}+$"))
+    in_char = possible.select(pl.col("c").str.contains(f"^{char}$"))["c"]
+    bad = [hex(ord(c)) for c, ok in zip(possible["c"], in_char, strict=True) if not ok]
+    assert not bad
+    assert (possible["up"].str.len_chars() == 1).all()
+    assert rest.filter(pl.col("c").str.contains(f"^{char}$")).height == possible.height
+
+
+@pytest.mark.parametrize(("module", "length"), [("nnp", 13), ("nir", 15), ("nir_no_key", 13)])
+def test_spelled_prefilter_keeps_spaced_values(module: str, length: int) -> None:
+    """Separators anywhere (even several, or around) do not hide a shaped value."""
+    mod = get(module)
+    digits = {"nnp": "7112312345678", "nir": "185037510002397", "nir_no_key": "1850375100023"}
+    value = digits[module]
+    assert len(value) == length
+    spaced = [
+        " " + " ".join(value) + " ",
+        "\u00a0".join(value),
+        value[:1] + " .-/ " + value[1:],
+        value + "\t",
+    ]
+    check = mod.check_series(pl.Series(spaced))
+    assert check.valid.to_list() == [True] * len(spaced)
+    assert check.normalised.to_list() == [value] * len(spaced)
 
 
 def test_made_of_nulls_other_values() -> None:

@@ -16,14 +16,24 @@ Every identifier module exposes the same functions (the python-stdnum style):
   per value. ``check_series(series)`` is ``collect_check(check_lazy(series))``.
 
 Many checks (every column of a table against every candidate identifier) are evaluated
-together with :func:`collect_checks`: one ``pl.collect_all`` runs the queries in parallel
-on the polars thread pool and pays the fixed per-``collect`` cost once instead of once
-per check.
+together with :func:`collect_checks`: one ``pl.collect_all`` hands all the queries to
+polars at once instead of one ``collect`` after the other.
 
-Speed rule followed by every query: the costly part of a check (check digits, capture
-groups) is computed on the normalised value *nulled where the value is not shaped*. The
-result is the same (``valid`` implies ``shaped``) and polars string kernels skip nulls, so
-a column of free text costs one shape test per cell instead of the whole check.
+What a check costs is mostly per expression node (planning, then one kernel call each),
+and then per string copied. So the queries follow these rules, none of which changes a
+result (the agreement tests, and tests of each prefilter against every code point):
+
+- a cheap exact prefilter first (:func:`made_of`, :func:`spelled`): one regex test per
+  cell, and only the values that could be shaped are normalised (a regex replace and a
+  case mapping that copy every string);
+- the costly part (check digits, capture groups) is computed on the normalised value
+  *nulled where it is not shaped* (``valid`` implies ``shaped``), or on the matching rows
+  only, joined back (blood groups);
+- a value read several times is computed once into a column (``steps``), and sums are
+  flat ``sum_horizontal`` calls, not deep chains of ``+``;
+- the expressions are built once per module and keyword (``functools`` caches: they are
+  immutable), not on every call;
+- queries run on the in-memory engine (:data:`ENGINE`).
 """
 
 from __future__ import annotations

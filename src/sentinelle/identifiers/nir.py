@@ -169,8 +169,8 @@ def check_series(series: pl.Series, *, strict: bool = True) -> SeriesCheck:
 __all__ = [
     "BODY_LENIENT",
     "BODY_STRICT",
-    "ENTITY",
     "CHAR",
+    "ENTITY",
     "SEPARATORS",
     "body_shaped",
     "body_structure_expr",

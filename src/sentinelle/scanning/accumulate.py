@@ -122,8 +122,15 @@ class FileAccumulator:
 
     def add_distinct(self, entity: str, normalised: pl.Series) -> None:
         if normalised.len():
-            self.hashes.setdefault(entity, []).append(normalised.hash(seed=HASH_SEED))
+            self._add_hashes(entity, normalised.hash(seed=HASH_SEED))
             self._remember(entity, normalised)
+
+    def _add_hashes(self, entity: str, hashes: pl.Series) -> None:
+        """Keep distinct hashes bounded by the number of distinct values, not of chunks."""
+        parts = self.hashes.setdefault(entity, [])
+        parts.append(hashes)
+        if len(parts) >= 16:
+            self.hashes[entity] = [pl.concat(parts).unique()]
 
     def _remember(self, entity: str, normalised: pl.Series) -> None:
         if not self.show_values:
@@ -139,7 +146,7 @@ class FileAccumulator:
         self.counts[entity] += summary.count
         self.invalid[entity] += summary.invalid
         if summary.hashes.len():
-            self.hashes.setdefault(entity, []).append(summary.hashes)
+            self._add_hashes(entity, summary.hashes)
         if summary.values is not None:
             self._remember(entity, summary.values)
         if col is not None and col.entity == entity:
@@ -150,12 +157,12 @@ class FileAccumulator:
             self.locations.append(Location(entity, first_line + summary.first_row,
                                            col.index + 1 if col else None, summary.count))
 
-    def add_text_match(self, entity: str, line: int, valid: bool, normalised: str) -> None:
+    def add_text_match(self, entity: str, line: int, valid: bool) -> None:
+        """One identifier found in text (distinct values come per chunk: ``add_distinct``)."""
         if not valid:
             self.invalid[entity] += 1
             return
         self.counts[entity] += 1
-        self.add_distinct(entity, pl.Series([normalised], dtype=pl.String))
         if self.text_locations[entity] < MAX_TEXT_LOCATIONS:
             self.text_locations[entity] += 1
             self.locations.append(Location(entity, line))

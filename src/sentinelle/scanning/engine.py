@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import polars as pl
+
 from sentinelle import __version__
 from sentinelle.detect.columns import ColumnPlan, classify_table
 from sentinelle.detect.text import TextDetector
@@ -48,7 +50,9 @@ def _scan_text_chunk(chunk: Text, acc: FileAccumulator, detector: TextDetector) 
     found = detector.scan(chunk.text, first_line=chunk.first_line)
     acc.records += chunk.text.count("\n") + (0 if chunk.text.endswith("\n") else 1)
     for match in found.matches:
-        acc.add_text_match(match.entity, match.line, match.valid, match.normalised)
+        acc.add_text_match(match.entity, match.line, match.valid)
+    for entity, values in found.values().items():
+        acc.add_distinct(entity, pl.Series(values, dtype=pl.String))
     for category, lines in found.health.items():
         acc.health[category] += lines
     lines_with_health = sorted({n for lines in found.health_lines.values() for n in lines})
