@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -133,8 +134,13 @@ def score(
     *,
     window: int,
     min_confidence: float,
+    known: Mapping[str, tuple[str, str | None]] | None = None,
 ) -> Verdict | None:
-    """Validate and score ``text[start:end]`` as ``pattern.entity``; None if dropped."""
+    """Validate and score ``text[start:end]`` as ``pattern.entity``; None if dropped.
+
+    ``known`` holds verdicts computed beforehand in one vectorised batch (raw candidate ->
+    ``_check``-style status and normalised form), used instead of a per-candidate check.
+    """
     entity = pattern.entity
     module = validator(entity)
     policy = POLICIES.get(entity)
@@ -171,7 +177,10 @@ def score(
     kwargs: dict[str, bool] = {}
     if entity == Entity.BLOOD_GROUP and _BLOOD_PREFIX.search(raw):
         kwargs["bare_abo"] = True
-    status, normalised = _check(module, raw, **kwargs)
+    if known is not None and not kwargs and raw in known:
+        status, normalised = known[raw]
+    else:
+        status, normalised = _check(module, raw, **kwargs)
     if status == "shapeless" and entity == Entity.DATE_OF_BIRTH and verdict > 0:
         status, normalised = "invalid", raw.strip()  # an impossible date next to "né le"
     if status == "shapeless" or normalised is None:

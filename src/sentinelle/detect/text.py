@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -37,6 +38,7 @@ from sentinelle.detect.engines import (
 )
 from sentinelle.detect.patterns import PATTERNS, EntityPattern
 from sentinelle.detect.scoring import score
+from sentinelle.entities import Entity
 from sentinelle.errors import ConfigError
 from sentinelle.lexicon.folding import fold
 from sentinelle.lexicon.health import HealthLexicon, load_health_lexicon
@@ -244,7 +246,12 @@ class TextDetector:
                 health_by_line[i] = cats
         return self._findings(text, cands, health_by_line, first_line)
 
-    def _identifiers(self, text: str, regions: list[list[tuple[int, int]]]) -> list[_Candidate]:
+    def _identifiers(
+        self,
+        text: str,
+        regions: list[list[tuple[int, int]]],
+        known: Mapping[str, tuple[str, str | None]] | None = None,
+    ) -> list[_Candidate]:
         assets = _assets()
         out: list[_Candidate] = []
         for i, (pattern, rx) in enumerate(zip(assets.patterns, assets.compiled, strict=True)):
@@ -258,6 +265,7 @@ class TextDetector:
                         end,
                         window=self.context_window,
                         min_confidence=self.min_confidence,
+                        known=known,
                     )
                     if verdict is not None:
                         out.append(
@@ -337,6 +345,7 @@ class TextDetector:
             for row in rows.tolist():
                 by_row.setdefault(row, []).append(group)
         n_patterns = len(assets.patterns)
+        known = _batch_verdicts(values, by_row, assets)
         for row in sorted(by_row):
             text = values[row]
             if not text:
@@ -345,7 +354,7 @@ class TextDetector:
             whole = [(0, len(text))]
             regions = [whole if i in groups else [] for i in range(n_patterns)]
             hit: set[str] = set()
-            for c in self._identifiers(text, regions):
+            for c in self._identifiers(text, regions, known):
                 entity = str(assets.patterns[c.index].entity)
                 tally = result.entities.setdefault(entity, EntityTally())
                 if c.valid:
@@ -367,6 +376,36 @@ class TextDetector:
                 for entity in hit:
                     result.entity_rows.setdefault(entity, []).append(row)
         return result
+
+
+def _batch_verdicts(
+    values: pl.Series, by_row: dict[int, list[int]], assets: _Assets
+) -> dict[str, tuple[str, str | None]]:
+    """Phone candidates of all flagged cells validated in one vectorised check.
+
+    Parsing phones one by one with phonenumbers costs about 0.3 ms each; the identifier's
+    ``check_series`` gives the same verdicts for a whole batch at once.
+    """
+    from sentinelle.identifiers import phone
+
+    raws: set[str] = set()
+    for i, (pattern, rx) in enumerate(zip(assets.patterns, assets.compiled, strict=True)):
+        if pattern.entity != Entity.PHONE:
+            continue
+        for row, groups in by_row.items():
+            text = values[row]
+            if i in groups and text:
+                for m in rx.finditer(text):
+                    start, end = m.span(pattern.group) if pattern.group else m.span()
+                    raws.add(text[start:end])
+    if not raws:
+        return {}
+    batch = sorted(raws)
+    check = phone.check_series(pl.Series(batch, dtype=pl.String))
+    return {
+        raw: ("valid", norm) if ok else ("shapeless", None)
+        for raw, norm, ok in zip(batch, check.normalised, check.valid, strict=True)
+    }
 
 
 __all__ = [

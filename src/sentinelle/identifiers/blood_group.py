@@ -289,43 +289,45 @@ def _phenotype_expr(rhd: pl.Expr) -> pl.Expr:
 
 
 @cache
-def _canonical(bare_abo: bool) -> tuple[pl.Expr, ...]:
-    """The expressions from capture groups to ``i``, ``n``, ``s`` (applied to the matching
-    rows only), built once (they are immutable)."""
-    f = pl.col  # capture groups, unnested into columns named like them
+def _canonical(bare_abo: bool) -> tuple[pl.Expr, tuple[pl.Expr, ...], pl.Expr, pl.Expr, pl.Expr]:
+    """The steps from the capture groups (unnested into columns named like them) to the
+    columns ``i``, ``n``, ``s``, applied to the matching rows only: the RhD sign, the parts,
+    then the ABO/RhD part, then shaped and the canonical text. Built once (immutable)."""
+    f = pl.col
     rhd_text = pl.coalesce(f("rhd"), f("rhdonly"))
-    abo = f("abo").str.to_uppercase().str.replace("0", "O", literal=True)
-    rhd = f("rhd_sign")
-    sign = pl.when(rhd_text.is_not_null()).then(_sign_expr(rhd_text))
+    sign = pl.when(rhd_text.is_not_null()).then(_sign_expr(rhd_text)).alias("rhd_sign")
     parts = (
         pl.col("i"),
-        abo.alias("abo"),
-        pl.when(abo.is_not_null())
-        .then(pl.concat_str([abo, rhd.fill_null("")]))
-        .when(rhd.is_not_null() & _phenotype_expr(rhd).is_null())  # a phenotype states D/d
-        .then(pl.concat_str([pl.lit("Rh"), rhd]))
-        .alias("first"),
-        rhd.alias("rhd"),
-        _phenotype_expr(rhd).alias("ph"),
+        f("abo").str.to_uppercase().str.replace("0", "O", literal=True).alias("abo"),
+        f("rhd_sign").alias("rhd"),
+        _phenotype_expr(f("rhd_sign")).alias("ph"),
         pl.when(f("kell").is_not_null())
         .then(pl.concat_str([pl.lit("K"), _sign_expr(f("kell"))]))
         .alias("kell"),
     )
+    abo, rhd = pl.col("abo"), pl.col("rhd")
+    first = (
+        pl.when(abo.is_not_null())
+        .then(pl.concat_str([abo, rhd.fill_null("")]))
+        .when(rhd.is_not_null() & pl.col("ph").is_null())  # a phenotype states D/d
+        .then(pl.concat_str([pl.lit("Rh"), rhd]))
+        .alias("first")
+    )
     shaped = (
-        pl.col("rhd").is_not_null()
+        rhd.is_not_null()
         | pl.col("ph").is_not_null()
         | pl.col("kell").is_not_null()
-        | (pl.lit(bare_abo) & pl.col("abo").is_not_null())
+        | (pl.lit(bare_abo) & abo.is_not_null())
     )
     text = pl.concat_str(
         [pl.col("first"), pl.col("ph"), pl.col("kell")], separator=" ", ignore_nulls=True
     )
-    return sign.alias("rhd_sign"), *parts, shaped.alias("s"), text.alias("n")
+    return sign, parts, first, shaped.alias("s"), text.alias("n")
 
 
 def check_lazy(series: pl.Series, *, bare_abo: bool = False) -> pl.LazyFrame:
     """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
-    sign, *parts, shaped, text = _canonical(bare_abo)
+    sign, parts, first, shaped, text = _canonical(bare_abo)
     rows = (
         source(series)
         .with_row_index("i")
@@ -342,6 +344,7 @@ def check_lazy(series: pl.Series, *, bare_abo: bool = False) -> pl.LazyFrame:
         .unnest("g")
         .with_columns(sign)
         .select(parts)
+        .with_columns(first)
         .with_columns(shaped, text)
         .select(pl.col("i"), n=pl.when(pl.col("s")).then(pl.col("n")), s=pl.col("s"))
     )
