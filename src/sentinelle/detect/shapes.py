@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from sentinelle.identifiers._series import ENGINE
+
 _STREET = (
     r"(?i)\b(?:rue|avenue|av|bd|boulevard|chemin|che|allee|allée|place|pl|impasse|imp|route|rte"
     r"|quai|cours|square|sq|lotissement|lot|résidence|residence|hameau|lieu[- ]dit|bat|bât"
@@ -119,7 +121,7 @@ def shapes_of(frame: pl.DataFrame) -> list[Shape]:
         .with_columns(v=stripped(pl.col("v")))
         .group_by("c")
         .agg(**_features(pl.col("v")))
-        .collect()
+        .collect(engine=ENGINE)
     )
     by_col = {row["c"]: row for row in agg.iter_rows(named=True)}
     out = []

@@ -16,6 +16,7 @@ from sentinelle.detect.shapes import non_empty, stripped
 from sentinelle.detect.text import TextDetector
 from sentinelle.entities import Entity
 from sentinelle.identifiers import nir_no_key
+from sentinelle.identifiers._series import ENGINE
 
 from sentinelle.readers.base import Table
 from sentinelle.report.model import Location
@@ -88,7 +89,7 @@ def scan_table_chunk(
     filled = frame.lazy().select(
         stripped(pl.col(frame.columns[p.index])).count().alias(str(p.index)) for p in live
     )
-    results = pl.collect_all([filled, *queries])
+    results = pl.collect_all([filled, *queries], engine=ENGINE)
     non_empty_counts = results[0].row(0) if live else ()
     summaries = {
         (plan.index, entity): summary_from_row(result.row(0, named=True))
