@@ -86,19 +86,22 @@ def scan_table_chunk(
             nnp = identifier(Entity.NNP).check_lazy(series)
             queries.append(_summarise(nnp, show_values=show, nnp=True))
             jobs.append((plan, Entity.NNP))
+    # non-empty cells, for the valid ratio of classified columns (the others show none)
+    counted = [p for p in live if p.entity]
     filled = frame.lazy().select(
-        stripped(pl.col(frame.columns[p.index])).count().alias(str(p.index)) for p in live
+        [pl.lit(0).alias("_")]
+        + [stripped(pl.col(frame.columns[p.index])).count().alias(str(p.index)) for p in counted]
     )
     results = pl.collect_all([filled, *queries], engine=ENGINE)
-    non_empty_counts = results[0].row(0) if live else ()
+    non_empty_counts = results[0].row(0, named=True)
     summaries = {
         (plan.index, entity): summary_from_row(result.row(0, named=True))
         for (plan, entity), result in zip(jobs, results[1:], strict=True)
     }
 
-    for position, plan in enumerate(live):
+    for plan in live:
         col = acc.column(plan.index, plan.name, plan.entity, plan.confidence, plan.reasons)
-        col.non_empty += int(non_empty_counts[position] or 0)
+        col.non_empty += int(non_empty_counts.get(str(plan.index)) or 0)
         entity = plan.entity
         if entity is None:
             continue
