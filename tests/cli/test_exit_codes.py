@@ -70,3 +70,20 @@ def test_junk_inputs_are_reported_and_scan_goes_on(tmp_path: Path, nir_file: Pat
     for f in data["files"]:
         if Path(f["path"]).name in reasons:
             assert f["errors"], f["path"]
+
+
+def test_wrong_forced_encoding_is_a_clear_per_file_error(tmp_path: Path, nir_file: Path) -> None:
+    """A cp1252 export read as utf-8 (forced) fails clearly; the other files are scanned."""
+    bad = tmp_path / "enc"
+    bad.mkdir()
+    (bad / "cp1252.csv").write_bytes("nom;ville\nHélène;Vendôme\n".encode("cp1252") * 50)
+    (bad / "ok.csv").write_bytes("nom;ville\nJean;Rennes\n".encode("utf-8"))
+    report = tmp_path / "r.json"
+    code, _ = _scan(str(bad), "--encoding", "utf-8", "-f", "json", "-o", str(report),
+                    "--fail-on", "never")
+    assert code == 3
+    data = json.loads(report.read_text())
+    (item,) = data["summary"]["incomplete"]
+    assert item["path"].endswith("cp1252.csv")
+    assert "utf-8" in item["reason"].lower() and "Hélène" not in item["reason"]
+    assert len(data["files"]) == 2
