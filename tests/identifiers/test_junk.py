@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from types import ModuleType
 
 import polars as pl
@@ -10,12 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sentinelle.errors import IdentifierError
-from sentinelle.identifiers import modules
+from sentinelle.identifiers import _common, _series, modules
 
 from .helpers import JUNK, assert_series_agrees
 
 ALL = [m for found in modules().values() for m in found]
 IDS = [m.__name__.rsplit(".", 1)[1] for m in ALL]
+
+
+_MESSAGE_SOURCES = "".join(
+    inspect.getsource(m) for m in (*ALL, _common, _series)
+)
 
 
 def _scalar_contract(module: ModuleType, value: object) -> None:
@@ -28,7 +34,8 @@ def _scalar_contract(module: ModuleType, value: object) -> None:
         module.validate(value)
     except IdentifierError as error:
         text = str(error)
-        if isinstance(value, str) and len(value) >= 6:
+        # a value that is itself a word of a fixed message ("digits") is no leak
+        if isinstance(value, str) and len(value) >= 6 and value not in _MESSAGE_SOURCES:
             assert value not in text
     # any other exception fails the test
 
