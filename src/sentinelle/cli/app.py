@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from sentinelle import __version__
+from sentinelle.cli.assess import assess_command
 from sentinelle.cli.progress import BarProgress
 from sentinelle.cli.synth import synth_command
 from sentinelle.entities import RiskLevel
@@ -119,6 +120,7 @@ def scan_command(
 
 
 app.command("synth")(synth_command)
+app.command("assess")(assess_command)
 
 
 def main() -> None:
