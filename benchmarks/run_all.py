@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = {"scan": "scan_bench.py", "synth": "synth_bench.py", "stream": "stream_bench.py"}
+BENCHES = {"scan": "scan_bench.py", "synth": "synth_bench.py", "stream": "stream_bench.py",
+           "assess": "assess_bench.py"}
 
 
 def main() -> int:
