@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import logging
 from pathlib import Path
 
@@ -82,3 +83,14 @@ def test_out_dir_writes_three_reports_without_values(planted: Path, tmp_path: Pa
     for kind in ("json", "html", "sarif"):
         text = (tmp_path / "r" / f"report.{kind}").read_text(encoding="utf-8")
         assert not any(n in text for n in NIRS)
+
+
+def test_credential_preview_hides_even_the_shape(tmp_path: Path) -> None:
+    path = tmp_path / "web.csv"
+    path.write_text("LOGIN;MDP\n" + "".join(f"user{i:03d};Xk7!pQ{i:03d}z\n" for i in range(30)),
+                    encoding="utf-8")
+    out = tmp_path / "r.json"
+    code, _ = _run(["scan", str(path), "-f", "json", "-o", str(out), "--fail-on", "never"])
+    assert code == 0
+    columns = json.loads(out.read_text())["files"][0]["columns"]
+    assert [c["preview"] for c in columns if c["entity"] == "CREDENTIAL"] == ["********"] * 2

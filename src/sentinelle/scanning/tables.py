@@ -35,7 +35,9 @@ def _preview(entity: str, summary: ColumnSummary) -> str | None:
         return None
     if entity in CHECKED:
         return str(identifier(entity).mask(summary.first_value))
-    return shape_preview(summary.first_value)
+    if entity == Entity.CREDENTIAL:
+        return "********"  # even the shape of a password says too much
+    return shape_preview(summary.first_value, limit=6)
 
 
 def _summarise(check: pl.LazyFrame, *, show_values: bool, nnp: bool = False) -> pl.LazyFrame:
