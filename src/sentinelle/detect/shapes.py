@@ -135,13 +135,8 @@ def shapes_of(frame: pl.DataFrame) -> list[Shape]:
     return out
 
 
-def shape_of(values: pl.Series) -> Shape:
-    """Shape features of one column."""
-    return shapes_of(pl.DataFrame({"v": values}))[0]
-
-
 _INTS = frozenset({"n", "distinct", "mode_len"})
 _EMPTY = Shape(0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
-__all__ = ["Shape", "non_empty", "shape_of", "shapes_of", "stripped"]
+__all__ = ["Shape", "non_empty", "shapes_of", "stripped"]

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from sentinelle.entities import Entity
-from sentinelle.identifiers._series import SeriesCheck
 from sentinelle.report.model import ColumnReport, EntityStats, FileReport, Location
 from sentinelle.report.risk import assess_risk
 
