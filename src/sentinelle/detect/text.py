@@ -345,16 +345,29 @@ class TextDetector:
             for row in rows.tolist():
                 by_row.setdefault(row, []).append(group)
         n_patterns = len(assets.patterns)
-        known = _batch_verdicts(values, by_row, assets)
-        for row in sorted(by_row):
-            text = values[row]
+        rows_sorted = sorted(by_row)
+        texts = values.gather(rows_sorted).to_list() if rows_sorted else []
+        known = _batch_verdicts(dict(zip(rows_sorted, texts, strict=True)), by_row, assets)
+        # Cells repeat (templated remarks, the same note on every visit): a text is analysed
+        # once; its candidates and categories depend on the text only.
+        seen: dict[str, tuple[list[_Candidate], set[str]]] = {}
+        for row, text in zip(rows_sorted, texts, strict=True):
             if not text:
                 continue
             groups = set(by_row[row])
-            whole = [(0, len(text))]
-            regions = [whole if i in groups else [] for i in range(n_patterns)]
+            analysed = seen.get(text)
+            if analysed is None:
+                whole = [(0, len(text))]
+                regions = [whole if i in groups else [] for i in range(n_patterns)]
+                cands = self._identifiers(text, regions, known)
+                cats: set[str] = set()
+                if _HEALTH_GROUP in groups:
+                    for line_cats in self._health_whole(text).values():
+                        cats.update(line_cats)
+                analysed = seen[text] = (cands, cats)
+            cands, cats = analysed
             hit: set[str] = set()
-            for c in self._identifiers(text, regions, known):
+            for c in cands:
                 entity = str(assets.patterns[c.index].entity)
                 tally = result.entities.setdefault(entity, EntityTally())
                 if c.valid:
@@ -363,14 +376,10 @@ class TextDetector:
                 else:
                     tally.invalid += 1
                 hit.add(entity)
-            if _HEALTH_GROUP in groups:
-                cats: set[str] = set()
-                for line_cats in self._health_whole(text).values():
-                    cats.update(line_cats)
-                for cat in cats:
-                    result.health[cat] = result.health.get(cat, 0) + 1
-                if cats:
-                    hit.add(HEALTH)
+            for cat in cats:
+                result.health[cat] = result.health.get(cat, 0) + 1
+            if cats:
+                hit.add(HEALTH)
             if hit:
                 result.rows.append(row)
                 for entity in hit:
@@ -379,7 +388,7 @@ class TextDetector:
 
 
 def _batch_verdicts(
-    values: pl.Series, by_row: dict[int, list[int]], assets: _Assets
+    texts: dict[int, str | None], by_row: dict[int, list[int]], assets: _Assets
 ) -> dict[str, tuple[str, str | None]]:
     """Phone candidates of all flagged cells validated in one vectorised check.
 
@@ -393,7 +402,7 @@ def _batch_verdicts(
         if pattern.entity != Entity.PHONE:
             continue
         for row, groups in by_row.items():
-            text = values[row]
+            text = texts.get(row)
             if i in groups and text:
                 for m in rx.finditer(text):
                     start, end = m.span(pattern.group) if pattern.group else m.span()
