@@ -33,9 +33,14 @@ from typing import BinaryIO
 
 import numpy as np
 
-from sentinelle.errors import DecodeError, LimitExceeded
-from sentinelle.readers.base import Source
-from sentinelle.readers.encoding import ASCII_SAFE, EncodingGuess, decode_western
+from sentinelle.errors import DecodeError, InputError, LimitExceeded
+from sentinelle.readers.base import ReadOptions, Source
+from sentinelle.readers.encoding import (
+    ASCII_SAFE,
+    EncodingGuess,
+    decode_western,
+    resolve_encoding,
+)
 
 _MAX_READ = 16 * 1024 * 1024
 #: How far back (bytes) to look for a record boundary before calling a quote unbalanced.
@@ -60,6 +65,26 @@ def read_head(source: Source, size: int) -> tuple[bytes, bool]:
         head = stream.read(size)
         at_eof = len(head) < size or not stream.read(1)
     return head, at_eof
+
+
+def text_head(
+    source: Source, options: ReadOptions, *, binary_reason: str, blank_is_empty: bool = False
+) -> tuple[bytes, bool, EncodingGuess]:
+    """Head, whether it is the whole content, and the encoding of a text source.
+
+    Raises :class:`~sentinelle.errors.InputError` "empty file" for no content (a BOM alone,
+    or only whitespace with ``blank_is_empty``), and what :func:`resolve_encoding` raises.
+    """
+    head, at_eof = read_head(source, options.head_bytes)
+    if not head:
+        raise InputError(source.path, "empty file")
+    guess = resolve_encoding(
+        source.path, head, at_eof=at_eof, forced=options.encoding, binary_reason=binary_reason
+    )
+    body = head[guess.bom :]
+    if not (body.strip() if blank_is_empty else body):
+        raise InputError(source.path, "empty file")
+    return head, at_eof, guess
 
 
 class _Content:

@@ -29,10 +29,10 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from sentinelle.errors import DecodeError, InputError, LimitExceeded
-from sentinelle.readers._blocks import read_head
+from sentinelle.errors import DecodeError, LimitExceeded
+from sentinelle.readers._blocks import text_head
 from sentinelle.readers.base import ReadOptions, Source
-from sentinelle.readers.encoding import ASCII_SAFE, EncodingGuess, decode_western, resolve_encoding
+from sentinelle.readers.encoding import ASCII_SAFE, EncodingGuess, decode_western
 
 _PIECE = 1024 * 1024
 _BREAK = re.compile(rb"\r\n|[\r\n]")
@@ -56,14 +56,7 @@ class Lines:
         mllp: bool = False,
         max_line: int | None = None,
     ) -> None:
-        head, at_eof = read_head(source, options.head_bytes)
-        if not head:
-            raise InputError(source.path, "empty file")
-        guess = resolve_encoding(
-            source.path, head, at_eof=at_eof, forced=options.encoding, binary_reason=binary_reason
-        )
-        if not head[guess.bom :]:
-            raise InputError(source.path, "empty file")
+        _, _, guess = text_head(source, options, binary_reason=binary_reason)
         self.source = source
         self.guess: EncodingGuess = guess
         self.encoding: str = guess.name

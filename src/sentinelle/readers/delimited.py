@@ -35,7 +35,7 @@ from collections.abc import Iterator
 import polars as pl
 
 from sentinelle.errors import InputError
-from sentinelle.readers._blocks import Block, iter_blocks, read_head, to_utf8
+from sentinelle.readers._blocks import Block, iter_blocks, text_head, to_utf8
 from sentinelle.readers._dialect import (
     Dialect,
     complete_sample,
@@ -47,7 +47,6 @@ from sentinelle.readers.base import ReadOptions, Source, Table
 from sentinelle.readers.encoding import (
     EncodingGuess,
     decode_head,
-    resolve_encoding,
     sniff_encoding,
 )
 
@@ -158,18 +157,9 @@ def _dialect(head: bytes, at_eof: bool, guess: EncodingGuess, options: ReadOptio
 
 def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
     """Stream ``source`` as :class:`Table` chunks of at most ``options.chunk_rows`` rows."""
-    head, at_eof = read_head(source, options.head_bytes)
-    if not head:
-        raise InputError(source.path, "empty file")
-    guess = resolve_encoding(
-        source.path,
-        head,
-        at_eof=at_eof,
-        forced=options.encoding,
-        binary_reason="binary content, not delimited text",
+    head, at_eof, guess = text_head(
+        source, options, binary_reason="binary content, not delimited text"
     )
-    if not head[guess.bom :]:
-        raise InputError(source.path, "empty file")
     dialect = _dialect(head, at_eof, guess, options)
     fmt = "tsv" if dialect.delimiter == "\t" else FORMAT
     names = _column_names(None, dialect.columns)

@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from sentinelle.errors import DecodeError, InputError, LimitExceeded, SentinelleError
-from sentinelle.readers._blocks import read_head
+from sentinelle.readers._blocks import text_head
 from sentinelle.readers._records import OVERFLOW_WARNING, flatten, is_map
 from sentinelle.readers._tables import PartRows
 from sentinelle.readers.base import ReadOptions, Source, Table
@@ -46,7 +46,6 @@ from sentinelle.readers.encoding import (
     EncodingGuess,
     decode_head,
     decode_western,
-    resolve_encoding,
     sniff_encoding,
 )
 
@@ -325,14 +324,9 @@ def _read_ndjson(source: Source, guess: EncodingGuess, options: ReadOptions) -> 
 
 def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Table]:
     """The tables of a JSON or NDJSON source (see the module docstring)."""
-    head, at_eof = read_head(source, options.head_bytes)
-    if not head:
-        raise InputError(source.path, "empty file")
-    guess = resolve_encoding(
-        source.path, head, at_eof=at_eof, forced=options.encoding, binary_reason=_BINARY_REASON
+    head, _, guess = text_head(
+        source, options, binary_reason=_BINARY_REASON, blank_is_empty=True
     )
-    if not head[guess.bom :].strip():
-        raise InputError(source.path, "empty file")
     if _is_ndjson(decode_head(head, guess)):
         yield from _read_ndjson(source, guess, options)
         return

@@ -15,10 +15,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 
-from sentinelle.errors import InputError
-from sentinelle.readers._blocks import iter_blocks, read_head, to_utf8
+from sentinelle.readers._blocks import iter_blocks, text_head, to_utf8
 from sentinelle.readers.base import ReadOptions, Source, Text
-from sentinelle.readers.encoding import resolve_encoding, sniff_encoding
+from sentinelle.readers.encoding import sniff_encoding
 
 FORMAT = "text"
 EXTENSIONS = (".txt", ".log", ".text", ".md")
@@ -34,18 +33,7 @@ def sniff(head: bytes, name: str) -> float:
 
 def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Text]:
     """Stream ``source`` as :class:`Text` chunks cut on line boundaries."""
-    head, at_eof = read_head(source, options.head_bytes)
-    if not head:
-        raise InputError(source.path, "empty file")
-    guess = resolve_encoding(
-        source.path,
-        head,
-        at_eof=at_eof,
-        forced=options.encoding,
-        binary_reason="binary content, not text",
-    )
-    if not head[guess.bom :]:
-        raise InputError(source.path, "empty file")
+    head, at_eof, guess = text_head(source, options, binary_reason="binary content, not text")
     with source.open() as stream:
         for block in iter_blocks(
             stream,

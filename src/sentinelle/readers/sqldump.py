@@ -35,7 +35,7 @@ from typing import BinaryIO
 
 from sentinelle.errors import DecodeError, InputError, LimitExceeded, SentinelleError
 from sentinelle.readers import _sqltext as sql
-from sentinelle.readers._blocks import read_head
+from sentinelle.readers._blocks import text_head
 from sentinelle.readers._tables import PartRows
 from sentinelle.readers.base import ReadOptions, Source, Table
 from sentinelle.readers.encoding import (
@@ -43,7 +43,6 @@ from sentinelle.readers.encoding import (
     EncodingGuess,
     decode_head,
     decode_western,
-    resolve_encoding,
     sniff_encoding,
 )
 
@@ -405,16 +404,7 @@ class _Dump:
 
 def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Table]:
     """The tables of a SQL dump, streamed (see the module docstring)."""
-    head, at_eof = read_head(source, options.head_bytes)
-    if not head:
-        raise InputError(source.path, "empty file")
-    guess = resolve_encoding(
-        source.path,
-        head,
-        at_eof=at_eof,
-        forced=options.encoding,
-        binary_reason="binary content, not a SQL dump",
-    )
+    head, _, guess = text_head(source, options, binary_reason="binary content, not a SQL dump")
     dialect = dialect_of(decode_head(head, guess))
     cap = max(options.max_line_bytes, options.chunk_bytes, _HEAD_NEED)
     with source.open() as stream:
