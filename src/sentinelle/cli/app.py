@@ -53,6 +53,7 @@ class Engine(str, Enum):
     auto = "auto"
     hyperscan = "hyperscan"
     re2 = "re2"
+    polars = "polars"
     re = "re"
 
 

@@ -184,7 +184,7 @@ def _best_identifier(ev: _Evidence) -> _Vote | None:
     return best
 
 
-def _luhn9_entity(values: pl.Series, shape: Shape) -> str:
+def _luhn9_entity(shape: Shape) -> str:
     """9-digit Luhn numbers: FINESS (few establishments) versus ADELI (many practitioners)."""
     return Entity.FINESS if shape.distinct <= max(3, shape.n // 50) else Entity.ADELI
 
@@ -235,7 +235,7 @@ def _classify(ev: _Evidence, after_postal: bool) -> ColumnPlan:
         return ColumnPlan(index, name, None, 0.0, 0.0, ("empty",))
     vote = _best_identifier(ev)
     if vote and vote.entity == Entity.FINESS and vote.ratio >= 0.9:
-        vote.entity = _luhn9_entity(values, shape)
+        vote.entity = _luhn9_entity(shape)
     hinted = hint.entity if hint else None
 
     # 1. The header names a checked identifier: accept it unless the values say otherwise.

@@ -34,15 +34,12 @@ class Shape:
     n: int  # non-empty values in the sample
     distinct: int
     mode_len: int  # most common length after removing separators
-    len_share: float  # share of values with that length
     digits: float  # share of values that are digits only (after separators; 2A/2B allowed)
     at_sign: float  # share with an '@'
     letters_only_name: float  # share shaped like a person name
     street: float  # share with a street word
     mean_len: float
     spaces: float  # share with a space
-    mixed_secret: float  # share shaped like a password: no space, letters and digits mixed
-    upper_first: float  # share starting with an upper-case letter
     date_like: float = 0.0  # share shaped like a date
     phone_like: float = 0.0  # share shaped like a phone number
     login_like: float = 0.0  # share shaped like a login (lower-case letters, digits at the end)
@@ -69,20 +66,12 @@ def _features(v: pl.Expr) -> dict[str, pl.Expr]:
         "n": v.count(),
         "distinct": v.drop_nulls().n_unique(),
         "mode_len": mode,
-        "len_share": (lens == mode).mean(),
         "digits": compact.str.contains(r"^(?:\d+|\d(?:\d{4}|\d{6})2[ABab]\d+)$").mean(),
         "at_sign": v.str.contains("@", literal=True).mean(),
         "letters_only_name": v.str.contains(_NAME_SHAPE).mean(),
         "street": v.str.contains(_STREET).mean(),
         "mean_len": v.str.len_chars().mean(),
         "spaces": v.str.contains(" ", literal=True).mean(),
-        "mixed_secret": (
-            v.str.contains(_PASSWORD)
-            & v.str.contains(r"\d")
-            & v.str.contains(r"[A-Za-z]")
-            & ~v.str.contains(r"^\d")
-        ).mean(),
-        "upper_first": v.str.contains(r"^[A-ZÀ-Ö]").mean(),
         "date_like": v.str.contains(_DATE_LIKE).mean(),
         "phone_like": v.str.contains(_PHONE_LIKE).mean(),
         "login_like": v.str.contains(_LOGIN).mean(),
@@ -136,7 +125,7 @@ def shapes_of(frame: pl.DataFrame) -> list[Shape]:
 
 
 _INTS = frozenset({"n", "distinct", "mode_len"})
-_EMPTY = Shape(0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+_EMPTY = Shape(0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 __all__ = ["Shape", "non_empty", "shapes_of", "stripped"]

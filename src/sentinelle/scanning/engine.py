@@ -42,7 +42,7 @@ class ScanConfig:
     show_values: bool = False
     read: ReadOptions = field(default_factory=ReadOptions)
     sample_rows: int = 1000
-    engine: str = "auto"  # text engine: auto | hyperscan | re2 | re
+    engine: str = "auto"  # text engine: auto | hyperscan | re2 | polars | re
     min_confidence: float = 0.5
 
 
