@@ -6,7 +6,7 @@ import codecs
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sentinelle.errors import (
@@ -17,7 +17,7 @@ from sentinelle.errors import (
     UnsupportedFormat,
 )
 from sentinelle.readers import delimited, plaintext, read_source
-from sentinelle.readers.base import ReadOptions, Source
+from sentinelle.readers.base import ReadOptions, Skip, Source
 
 SECRET = "SECRET1850375123456"  # a marker that must never appear in an error message
 PATH = "dump.zip!lot2/patients.csv"
@@ -137,12 +137,25 @@ _delimited_text = st.lists(
     chunk_bytes=st.sampled_from([16, 100, 4096]),
     max_line_bytes=st.sampled_from([8, 64, 1024 * 1024]),
 )
+@example(data=b"\xfd7zXZ\x00", chunk_bytes=16, max_line_bytes=8)  # a container: yields a Source
 def test_arbitrary_bytes_only_raise_sentinelle_errors(
     data: bytes, chunk_bytes: int, max_line_bytes: int
 ) -> None:
     options = ReadOptions(chunk_bytes=chunk_bytes, max_line_bytes=max_line_bytes, chunk_rows=7)
+    _consume(Source.from_bytes("fuzz.csv", data), options, depth=0)
+
+
+def _consume(source: Source, options: ReadOptions, depth: int) -> None:
+    """Read like the scan driver: chunks have a line, containers' members are read too."""
     try:
-        for chunk in read_source(Source.from_bytes("fuzz.csv", data), options):
-            assert chunk.first_line >= 1
+        for item in read_source(source, options):
+            if isinstance(item, Source):
+                assert item.path.startswith(source.path + "!")
+                if depth < 3:
+                    _consume(item, options, depth + 1)
+            elif isinstance(item, Skip):
+                assert item.path.startswith(source.path)
+            else:
+                assert item.first_line >= 1
     except SentinelleError as exc:
-        assert str(exc).startswith("fuzz.csv: ")
+        assert str(exc).startswith(f"{source.path}: ") or str(exc).startswith("fuzz.csv")
