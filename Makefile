@@ -25,6 +25,7 @@ demo: $(STAMP)
 	@echo "Reports: demo-out/report.json demo-out/report.html demo-out/report.sarif"
 
 test: $(STAMP)
+	./scripts/system-deps.sh
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -34,3 +34,40 @@ def export_factory(tmp_path_factory: pytest.TempPathFactory):
         return cache[key]
 
     return make
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests save screenshots and other artifacts (`test-artifacts/`, not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by Playwright (installed by scripts/system-deps.sh).
+
+    Fails, never skips, when chromium is missing: the browser tests are part of `make test`.
+    """
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "chromium missing: run scripts/system-deps.sh as root"
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
