@@ -43,7 +43,7 @@ def test_every_text_entity_has_its_validator() -> None:
         ("1 85 03 75 100 023 98 vu ce jour", {"NIR": (0, 0, 1)}),  # strict shape, bad key
         ("999999999999999", {}),  # not NIR-shaped
         # Luhn-only identifiers count with context only
-        ("Dr Martin, RPPS 10100000008", {"RPPS": (1, 1, 0)}),
+        ("Dr Martin, RPPS 10100000008", {"PERSON_NAME": (1, 1, 0), "RPPS": (1, 1, 0)}),
         ("référence 10100000008", {}),
         ("10100000008", {}),
         ("FINESS 350000139", {"FINESS": (1, 1, 0)}),
@@ -78,8 +78,8 @@ def test_every_text_entity_has_its_validator() -> None:
         ("catégorie A - voir", {}),
         ("note A+ en maths", {}),
         # postal codes only after an address
-        ("12 rue des Lilas, 35000 Rennes", {"POSTAL_CODE": (1, 1, 0)}),
-        ("3 bis avenue Foch 75116 PARIS", {"POSTAL_CODE": (1, 1, 0)}),
+        ("12 rue des Lilas, 35000 Rennes", {"ADDRESS": (2, 2, 0), "POSTAL_CODE": (1, 1, 0)}),
+        ("3 bis avenue Foch 75116 PARIS", {"ADDRESS": (2, 2, 0), "POSTAL_CODE": (1, 1, 0)}),
         ("CP : 35000", {"POSTAL_CODE": (1, 1, 0)}),
         ("total 35000 euros", {}),
         ("place de 15000 euros", {}),
@@ -97,8 +97,10 @@ def test_context_window_is_configurable() -> None:
     assert entities(far) == {}  # bad key and no context in reach: not reported
     assert entities(far, TextDetector(engine="re", context_window=200)) == {"NIR": (0, 0, 1)}
     near = "Dr Dupont" + " x" * 30 + " 10100000008"
-    assert entities(near) == {}
-    assert entities(near, TextDetector(engine="re", context_window=100)) == {"RPPS": (1, 1, 0)}
+    name = {"PERSON_NAME": (1, 1, 0)}
+    assert entities(near) == name
+    wide = TextDetector(engine="re", context_window=100)
+    assert entities(near, wide) == {**name, "RPPS": (1, 1, 0)}
 
 
 def test_nearest_context_wins() -> None:

@@ -157,7 +157,8 @@ CONTEXT_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Entity.NIR: (_NIR_POSITIVE, (*_COMMERCE, "siret", "siren", "rpps", "adeli", "finess")),
     Entity.NIR_NO_KEY: (_NIR_POSITIVE, (*_COMMERCE, "siret", "siren", "rpps", "finess")),
     Entity.NNP: (
-        ("nnp", r"numero\W{0,3}provisoire", "provisoire", r"nir\W{0,3}provisoire"),
+        ("nnp", r"numero\W{0,3}provisoire", "provisoire", r"nir\W{0,3}provisoire",
+         *_NIR_POSITIVE),
         _COMMERCE,
     ),
     Entity.RPPS: (
@@ -184,6 +185,14 @@ CONTEXT_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Entity.BLOOD_GROUP: (_BLOOD_POSITIVE, ()),
     Entity.POSTAL_CODE: (("adresse", "domicile", "habite", "demeurant", "cedex"), ()),
 }
+
+
+#: Entities whose label precedes the value: a word further after it belongs to the next
+#: field ("19-06-2015 14:09 - Patient X, né(e) le ..." is a sampling date, not a birth date).
+_AFTER_REACH: dict[str, int] = {Entity.DATE_OF_BIRTH: 6, Entity.PHONE: 12}
+#: Entities whose label is on the same line (a log line's timestamp is not the birth date
+#: the previous line mentions).
+_SAME_LINE: frozenset[str] = frozenset({Entity.DATE_OF_BIRTH, Entity.PHONE})
 
 
 def _compile(words: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -244,8 +253,11 @@ def context_of(entity: str, text: str, start: int, end: int, window: int) -> Con
     r = rule(entity)
     if r.positive is None and r.negative is None:
         return Context(None, None)
-    before = fold(text[max(0, start - window) : start])
-    after = fold(text[end : end + window].split("\n", 1)[0])
+    before = text[max(0, start - window) : start]
+    if entity in _SAME_LINE:
+        before = before.rsplit("\n", 1)[-1]
+    before = fold(before)
+    after = fold(text[end : end + min(window, _AFTER_REACH.get(entity, window))].split("\n", 1)[0])
     pos, pos_word = _nearest(r.positive, before, after)
     neg, neg_word = _nearest(r.negative, before, after)
     return Context(pos, neg, pos_word, neg_word)

@@ -37,7 +37,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     bare = bare.replace("°", " ").replace("º", " ")
-    return re.sub(r"[^a-z0-9]+", " ", bare.lower()).strip()
+    words = re.sub(r"[^a-z0-9]+", " ", bare.lower())
+    # "EXAMEN4", "ADR2": a number glued to a word is a separate word
+    return re.sub(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", " ", words).strip()
 
 
 # (entity, strength, regex over the folded header). Order matters: first match wins.
@@ -68,7 +70,7 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     (NEUTRAL, 0.8, r"\b(?:labo|laboratoire|lab|etablissement|site|examen|analyse|exam|resultat|unite|valeur|norme|caisse|mutuelle|regime|code|dossier|ipp|sexe|sex|rang|heure|statut|montant|prix|nb|nombre|facture|demande|commande|tube|tubes|acte|urgent|jeun|tiers|civilite|age|qualite|pays)\b"),
     (OTHER_DATE, 0.7, r"\b(?:date|dt|jour|le)\b"),
     (Entity.ADDRESS, 0.9, r"\b(?:adresse|adr|addr|address|rue|voie|ville|commune|city|localite|lieu dit|bp|cedex|complement adresse|residence)\b"),
-    (Entity.PERSON_NAME, 0.9, r"\b(?:nom|prenom|prenoms|name|surname|firstname|first name|last name|patronyme|nom jf|nom usage|medecin|prescripteur|preleveur|docteur|dr|praticien|infirmier|ide|patient)\b"),
+    (Entity.PERSON_NAME, 0.9, r"\b(?:nom|prenom|prenoms|name|surname|firstname|first name|last name|patronyme|nom jf|nom usage|medecin|prescripteur|preleveur|docteur|dr|praticien|infirmier|ide|patient|mt|med trait)\b"),
     (FREE_TEXT, 0.9, r"\b(?:commentaire|commentaires|comment|comments|observation|observations|remarque|remarques|note|notes|texte|libre|info|infos|renseignements|clinique|motif|conclusion|compte rendu)\b"),
 )
 

@@ -104,15 +104,17 @@ _STREET = (
 
 PATTERNS: tuple[EntityPattern, ...] = (
     EntityPattern("NIR", Entity.NIR, _NIR_BODY13 + r"§{0,3}[0-9]{2}", _D, _ND),
-    EntityPattern("NIR_NO_KEY", Entity.NIR_NO_KEY, _NIR_BODY13, _D, _ND),
+    # NNP before NIR_NO_KEY: 13 digits "[78][12]..." in a NIR field is a provisional number
+    # (lab data of 2015-2020) rather than a waiting number (NIA) written without its key.
     EntityPattern("NNP", Entity.NNP, r"[78][12][0-9]{11}", _D, _ND),
+    EntityPattern("NIR_NO_KEY", Entity.NIR_NO_KEY, _NIR_BODY13, _D, _ND),
     EntityPattern(
         "PHONE",
         Entity.PHONE,
         r"(?:(?:\+|00)§?(?:33|262|590|594|596)§?(?:\(0\)§?)?[1-9](?:§?[0-9]){8}"
         r"|0[1-9](?:§?[0-9]{2}){4})",
         r"(?<![0-9A-Za-z+])",
-        _ND,
+        r"(?![0-9]|[:h][0-9])",  # not "05-01-2016 08:02" (a date and a time)
     ),
     EntityPattern(
         "EMAIL",

@@ -37,6 +37,7 @@ from sentinelle.detect.engines import (
     resolve_engine,
 )
 from sentinelle.detect.patterns import PATTERNS, EntityPattern
+from sentinelle.detect.prose import prose_hits
 from sentinelle.detect.scoring import score
 from sentinelle.entities import Entity
 from sentinelle.errors import ConfigError
@@ -45,6 +46,7 @@ from sentinelle.lexicon.health import HealthLexicon, load_health_lexicon
 
 HEALTH = "HEALTH"
 _HEALTH_GROUP = len(PATTERNS)
+_PROSE_INDEX = len(PATTERNS) + 1  # sort keys of prose hits, after every pattern
 _POLARS_MIN_CHARS = 8192  # "auto" with polars only: below this, plain re is faster
 
 
@@ -162,6 +164,37 @@ class _Candidate:
     valid: bool
     confidence: float
     reasons: tuple[str, ...]
+    entity: str | None = None  # set for prose hits; else the pattern's entity
+
+
+def _with_prose(text: str, cands: list[_Candidate], min_confidence: float) -> list[_Candidate]:
+    """Add names, addresses, credentials and labelled fields that overlap no identifier."""
+    hits = prose_hits(text)
+    # A password written as a date ("mot de passe 21011935") is a credential, not a birth date.
+    secrets = [(h.start, h.end) for h in hits if h.entity == Entity.CREDENTIAL]
+    if secrets:
+        cands = [c for c in cands if c.entity is not None
+                 or PATTERNS[c.index].entity != Entity.DATE_OF_BIRTH
+                 or not any(s < c.end and c.start < e for s, e in secrets)]
+    taken = sorted((c.start, c.end) for c in cands)
+    starts = [s for s, _ in taken]
+    ends = [e for _, e in taken]
+    added: list[_Candidate] = []
+    for hit in sorted(hits, key=lambda h: (h.rank, h.start, -h.end)):
+        if hit.confidence < min_confidence:
+            continue
+        i = bisect.bisect_left(starts, hit.start)
+        if (i > 0 and ends[i - 1] > hit.start) or (i < len(starts) and starts[i] < hit.end):
+            continue
+        starts.insert(i, hit.start)
+        ends.insert(i, hit.end)
+        added.append(
+            _Candidate(_PROSE_INDEX + hit.rank, hit.start, hit.end, hit.normalised, True,
+                       hit.confidence, ("prose",), str(hit.entity))
+        )
+    if not added:
+        return cands
+    return sorted(cands + added, key=lambda c: (c.start, c.index))
 
 
 def _runs(lines: np.ndarray) -> list[tuple[int, int]]:
@@ -200,6 +233,9 @@ class TextDetector:
     ``engine``: ``"auto"`` (Hyperscan, else RE2, else polars, the latter only for texts
     of 8192 characters or more, plain ``re`` below), or one of ``"hyperscan"``, ``"re2"``,
     ``"polars"``, ``"re"`` (used whatever the size). Results never depend on it.
+    ``prose``: also find names, addresses, credentials and labelled fields
+    (:mod:`.prose`) in whole texts; free-text *cells* of a table never get this pass (a
+    table's names and addresses are its columns).
     ``min_confidence``: matches below it are dropped. ``context_window``: characters
     looked at on each side of a candidate for context words.
     """
@@ -207,6 +243,7 @@ class TextDetector:
     engine: str = "auto"
     min_confidence: float = 0.5
     context_window: int = 40
+    prose: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:
@@ -230,6 +267,8 @@ class TextDetector:
         if prefilter is None:
             whole = [(0, len(text))]
             cands = self._identifiers(text, [whole] * len(assets.patterns))
+            if self.prose:
+                cands = _with_prose(text, cands, self.min_confidence)
             return self._findings(text, cands, self._health_whole(text), first_line)
         flagged = prefilter.flag(text)
         starts, ends = flagged.line_starts, flagged.line_ends
@@ -238,6 +277,8 @@ class TextDetector:
             for i in range(len(assets.patterns))
         ]
         cands = self._identifiers(text, regions)
+        if self.prose:
+            cands = _with_prose(text, cands, self.min_confidence)
         health_by_line: dict[int, set[str]] = {}
         lexicon = assets.lexicon
         for i in flagged.groups[_HEALTH_GROUP].tolist():
@@ -310,7 +351,7 @@ class TextDetector:
             pos = c.start
             matches.append(
                 TextMatch(
-                    str(assets.patterns[c.index].entity),
+                    c.entity or str(assets.patterns[c.index].entity),
                     c.start,
                     c.end,
                     first_line + line,

@@ -68,7 +68,8 @@ def fold(text: str) -> str:
     """Lower-case, strip accents, spell out ligatures. Keeps every newline."""
     if text.isascii():
         return text.lower()
-    out = _MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
+    # lower-case again after NFKD: compatibility forms decompose to capitals ("ℕ" -> "N")
+    out = _MARKS.sub("", unicodedata.normalize("NFKD", text.lower())).lower()
     for src, dst in _SPELL_OUT:
         if src in out:
             out = out.replace(src, dst)
