@@ -84,3 +84,18 @@ def test_every_identifying_field_of_free_text_formats(export_factory, fmt: str, 
     got = {e: s.count for e, s in file.entities.items() if e != "HEALTH"}
     want = {e: v["count"] for e, v in truth["entities"].items() if e != "HEALTH" and v["count"]}
     assert got == want
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "fhir"])
+def test_every_identifying_column_of_table_formats(export_factory, fmt: str) -> None:
+    """Nested paths read by their last step ("address.postalCode", "name.use"), digits glued
+    to header words split ("EXAMEN4"), "MT" is the treating doctor: counts match the truth."""
+    path, truth = export_factory(patients=400, seed=7, format=fmt)
+    report = scan([path], ScanConfig())
+    got: dict[str, int] = {}
+    for file in report.files:
+        for e, s in file.entities.items():
+            got[e] = got.get(e, 0) + s.count
+    got.pop("HEALTH", None)
+    want = {e: v["count"] for e, v in truth["entities"].items() if e != "HEALTH" and v["count"]}
+    assert got == want

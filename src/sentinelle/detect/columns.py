@@ -148,7 +148,7 @@ def _candidates(shape: Shape) -> list[str]:
     if shape.digits > 0.3:
         out += {
             15: [Entity.NIR],
-            13: [Entity.NIR_NO_KEY, Entity.NNP],
+            13: [Entity.NNP, Entity.NIR_NO_KEY],  # NNP first: its prefix check is stricter
             14: [Entity.SIRET],
             11: [Entity.RPPS],
             9: [Entity.FINESS, Entity.ADELI, Entity.SIREN],

@@ -34,6 +34,7 @@ class HeaderHint:
 
 def fold(text: str) -> str:
     """Accent-free, lower-case, words separated by single spaces (``N° Sécu`` -> ``n secu``)."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # camelCase: "postalCode"
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     bare = bare.replace("°", " ").replace("º", " ")
@@ -70,7 +71,7 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     (NEUTRAL, 0.8, r"\b(?:labo|laboratoire|lab|etablissement|site|examen|analyse|exam|resultat|unite|valeur|norme|caisse|mutuelle|regime|code|dossier|ipp|sexe|sex|rang|heure|statut|montant|prix|nb|nombre|facture|demande|commande|tube|tubes|acte|urgent|jeun|tiers|civilite|age|qualite|pays)\b"),
     (OTHER_DATE, 0.7, r"\b(?:date|dt|jour|le)\b"),
     (Entity.ADDRESS, 0.9, r"\b(?:adresse|adr|addr|address|rue|voie|ville|commune|city|localite|lieu dit|bp|cedex|complement adresse|residence)\b"),
-    (Entity.PERSON_NAME, 0.9, r"\b(?:nom|prenom|prenoms|name|surname|firstname|first name|last name|patronyme|nom jf|nom usage|medecin|prescripteur|preleveur|docteur|dr|praticien|infirmier|ide|patient|mt|med trait)\b"),
+    (Entity.PERSON_NAME, 0.9, r"\b(?:nom|prenom|prenoms|name|surname|firstname|first name|last name|patronyme|nom jf|nom usage|medecin|prescripteur|preleveur|docteur|dr|praticien|practitioner|infirmier|ide|patient|mt|med trait)\b"),
     (FREE_TEXT, 0.9, r"\b(?:commentaire|commentaires|comment|comments|observation|observations|remarque|remarques|note|notes|texte|libre|info|infos|renseignements|clinique|motif|conclusion|compte rendu)\b"),
 )
 
@@ -81,6 +82,28 @@ def header_hint(name: str | None) -> HeaderHint | None:
     """What the header alone suggests, or ``None`` when it says nothing."""
     if not name:
         return None
+    # A nested path ("address.postalCode", "PID/5/1"): its last step says what the value is;
+    # the whole path only when that step says nothing ("name.use" is not a name).
+    steps = [step for step in re.split(r"[./]", name) if step and not step.isdigit()]
+    if len(steps) > 1:
+        last = _hint(steps[-1])
+        if last is not None or fold(steps[-1]) in _SAYS_NOTHING_ALONE:
+            return last
+        if fold(steps[-1]) in _HOLDS_PARENT_VALUE:  # "generalPractitioner.display"
+            return _hint(steps[-2])
+    return _hint(name)
+
+
+#: Last steps that hold the value of their parent step.
+_HOLDS_PARENT_VALUE = frozenset({"value", "display", "text"})
+
+
+#: Last steps of a path that are attributes, not values of their parent.
+_SAYS_NOTHING_ALONE = frozenset({"use", "type", "system", "country", "period", "start", "end",
+                                 "rank", "status", "code"})
+
+
+def _hint(name: str) -> HeaderHint | None:
     folded = fold(name)
     if not folded:
         return None
