@@ -47,6 +47,18 @@ CASES = [
     # different valid NIRs contradict a fuzzy match
     ([(NIR_A, D3, 2, "lefevre", None, "anne"), (NIR_B, D3, 2, "lefebre", None, "anne")],
      2, {"single": 2}),
+    # homonyms born the same day with two valid NIRs: two persons, even by name
+    ([(NIR_A, D3, 2, "martin", None, "marie"), (NIR_B, D3, 2, "martin", None, "marie")],
+     2, {"single": 2}),
+    # ... and a third record without NIR cannot tell which one: left apart
+    ([(NIR_A, D3, 2, "martin", None, "marie"), (NIR_B, D3, 2, "martin", None, "marie"),
+      (None, D3, 2, "martin", None, "marie")], 3, {"single": 3}),
+    # no date of birth: linked by NIR + sex + given name when the group has one dob
+    ([(NIR_A, D2, 1, "petit", None, "hugo"), (NIR_A, None, 1, "petit", None, "hugo")],
+     1, {"nir_dob_sex": 1}),
+    # two brothers of the same given name on a parent's NIR: the undated record stays apart
+    ([(NIR_A, D2, 1, "petit", None, "hugo"), (NIR_A, D3, 1, "petit", None, "hugo"),
+      (NIR_A, None, 1, "petit", None, "hugo")], 3, {"single": 3}),
 ]
 
 

@@ -15,7 +15,7 @@ département (characters 6-7, three for ``97``/``98``; ``99`` = born abroad).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -186,47 +186,76 @@ def _authenticity(rec: pl.DataFrame) -> dict[str, Any]:
 
 
 def _severity(persons: int, categories: dict[str, int]) -> dict[str, Any]:
+    """Level and reasons; ``factors`` holds the same reasons as data (for translations)."""
     reasons: list[str] = []
+    factors: list[dict[str, Any]] = []
+
+    def factor(name: str, n: int) -> None:
+        factors.append({"factor": name, "persons": n})
     health = {c: categories[c] for c in HEALTH_CATEGORIES if categories.get(c)}
     identified = categories.get("identity", 0) > 0 or categories.get("NIR", 0) > 0
     level = 1 if persons else 0
     if categories.get("contact"):
         level = max(level, 2)
         reasons.append(f"contact details of {categories['contact']} persons")
+        factor("contact", categories["contact"])
     if categories.get("NIR"):
         level = max(level, 3)
         reasons.append(f"NIR of {categories['NIR']} persons (identity theft)")
+        factor("NIR", categories["NIR"])
     if categories.get("credentials"):
         level = max(level, 3)
         reasons.append(f"login/password of {categories['credentials']} persons")
+        factor("credentials", categories["credentials"])
     if identified and (health or categories.get("blood_group")):
         level = max(level, 3)
         for cat, n in health.items():
             reasons.append(f"{cat} data of {n} persons (GDPR Art. 9)")
+            factor(cat, n)
         if categories.get("blood_group"):
             reasons.append(f"blood group of {categories['blood_group']} persons (health data)")
+            factor("blood_group", categories["blood_group"])
         if categories.get("NIR") and (any(c in health for c in _SENSITIVE)):
             level = 4
             reasons.append("NIR together with sensitive health data")
+            factor("nir_with_sensitive_health", categories["NIR"])
     if persons >= LARGE and level:
         level = min(level + 1, 4)
         reasons.append(f"{persons} persons affected")
-    return {"level": str(_LEVELS[level]), "reasons": reasons}
+        factor("large", persons)
+    return {"level": str(_LEVELS[level]), "reasons": reasons, "factors": factors}
 
 
-def assess(paths: Iterable[str | Path], config: AssessConfig | None = None) -> Assessment:
-    """Assess files and directories (any format the readers know).
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """The records of a dump (one per table row, ``records.SCHEMA``), before linkage."""
 
-    Unreadable inputs are listed in ``errors`` (path and reason, never content); tables are
-    assessed, text-only inputs are counted as files without records.
+    records: pl.DataFrame
+    names: tuple[str, ...]  # file paths; ``records["file"]`` indexes this
+    errors: tuple[dict[str, str], ...]
+
+
+def collect(paths: Iterable[str | Path], config: AssessConfig | None = None, *,
+            on_file: Callable[[int, str], None] | None = None) -> Collected:
+    """Read every table of ``paths`` into normalised records.
+
+    ``on_file(index, path)`` is called before each file (progress). A path that does not
+    exist raises ``InputError``; unreadable files are listed in ``errors`` (path and
+    reason, never content).
     """
     config = config or AssessConfig()
+    inputs = [Path(p) for p in paths]
+    for path in inputs:
+        if not path.exists():
+            raise InputError(str(path), "no such file or directory")
     parts: list[pl.DataFrame] = []
     names: list[str] = []
     errors: list[dict[str, str]] = []
-    for file in _files(paths):
+    for file in _files(inputs):
         index = len(names)
         names.append(str(file))
+        if on_file is not None:
+            on_file(index, str(file))
         try:
             for item in read_source(Source.from_path(file), config.read_options):
                 if isinstance(item, Table) and item.frame.height:
@@ -234,17 +263,36 @@ def assess(paths: Iterable[str | Path], config: AssessConfig | None = None) -> A
         except (InputError, OSError) as exc:
             errors.append({"path": str(file), "reason": type(exc).__name__ + ": " + str(exc)})
     rec = pl.concat(parts) if parts else empty_records()
-    linkage = link(rec)
+    return Collected(records=rec, names=tuple(names), errors=tuple(errors))
+
+
+def assess_collected(collected: Collected, linkage: Linkage | None = None) -> Assessment:
+    """The figures of already collected records (``linkage`` computed when not given)."""
+    rec = collected.records
+    linkage = linkage or link(rec)
     rec = rec.with_columns(person=pl.Series(linkage.person, dtype=pl.Int64))
     categories, category_records = _categories(rec)
+    names = list(collected.names)
     return Assessment(
         persons=linkage.persons, records=rec.height, files=len(names),
         by_source=_by_source(rec, names), by_departement=_by_departement(rec),
         categories=categories, category_records=category_records,
         date_range=_date_range(rec), authenticity=_authenticity(rec),
         severity=_severity(linkage.persons, categories), linkage=linkage,
-        errors=tuple(errors),
+        errors=collected.errors,
     )
 
 
-__all__ = ["SCHEMA", "AssessConfig", "Assessment", "assess"]
+def assess(paths: Iterable[str | Path], config: AssessConfig | None = None, *,
+           on_file: Callable[[int, str], None] | None = None) -> Assessment:
+    """Assess files and directories (any format the readers know).
+
+    Unreadable inputs are listed in ``errors`` (path and reason, never content); tables are
+    assessed, text-only inputs are counted as files without records. A missing path raises
+    ``InputError``.
+    """
+    return assess_collected(collect(paths, config, on_file=on_file))
+
+
+__all__ = ["SCHEMA", "AssessConfig", "Assessment", "Collected", "assess", "assess_collected",
+           "collect"]

@@ -6,9 +6,11 @@ a misspelt name. Records are linked by three rules, in order of confidence:
 
 1. ``nir_dob_sex``: same valid NIR body + same date of birth + same sex (a child on a
    parent's NIR differs by date of birth); also same NIR + sex + given name when the date
-   of birth is missing;
+   of birth is missing, if that group holds a single date of birth (two children of the
+   same given name on one parent's NIR stay two persons);
 2. ``name_dob``: same normalised family name (accents, case, hyphens and spaces removed;
-   the birth name is tried as well) + given name + date of birth;
+   the birth name is tried as well) + given name + date of birth, unless that group holds
+   two different valid NIRs (homonyms born the same day: frequent at 500,000 persons);
 3. ``fuzzy`` (uncertain): within blocks of the same date of birth and the same first
    letter of the family name (or of the given name), ``"family given"`` strings with a
    similarity (``rapidfuzz.fuzz.ratio``, Indel distance; ``difflib`` when rapidfuzz is
@@ -85,6 +87,36 @@ def _apply(parent: np.ndarray, frame: pl.DataFrame, key_sets: list[list[str]]) -
     return parent
 
 
+def single_valued(frame: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFrame:
+    """Rows of ``frame`` (non-null ``keys``) in groups holding at most one distinct
+    non-null ``column`` value."""
+    base = frame.drop_nulls(keys)
+    mixed = (base.filter(pl.col(column).is_not_null()).group_by(keys)
+             .agg(n=pl.col(column).n_unique()).filter(pl.col("n") > 1).select(keys))
+    return base.join(mixed, on=keys, how="anti")
+
+
+def _no_dob_edges(frame: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Same NIR + sex + given name, for records without a date of birth: only in groups
+    with a single date of birth (two siblings of the same name on a parent's NIR stay apart)."""
+    keys = ["nir", "sex", "given"]
+    base = frame.lazy().drop_nulls(keys)
+    undated = base.filter(pl.col("dob").is_null()).select(keys).unique()
+    kept = single_valued(base.join(undated, on=keys, how="semi"), keys, "dob").collect()
+    return _group_edges(kept, keys)
+
+
+def _name_edges(frame: pl.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Same name + given name + date of birth, in groups with at most one valid NIR:
+    homonyms born the same day with two different NIRs are two persons."""
+    return _group_edges(single_valued(frame.lazy(), keys, "nir").collect(), keys)
+
+
+def similarity(left: list[str], right: list[str]) -> np.ndarray:
+    """Pairwise similarity in [0, 1] of two equal-length lists of strings."""
+    return _similarity(left, right)
+
+
 def _similarity(left: list[str], right: list[str]) -> np.ndarray:
     try:
         from rapidfuzz import fuzz, process
@@ -128,8 +160,11 @@ def link(records: pl.DataFrame) -> Linkage:
     frame = records.select("nir", "dob", "sex", "fam", "birth", "given").with_row_index("rid")
     frame = frame.with_columns(pl.col("rid").cast(pl.Int64))
     start = np.arange(n, dtype=np.int64)
-    p1 = _apply(start, frame, [["nir", "dob", "sex"], ["nir", "sex", "given"]])
-    p2 = _apply(p1, frame, [["fam", "given", "dob"], ["birth", "given", "dob"]])
+    p1 = _apply(start, frame, [["nir", "dob", "sex"]])
+    p1 = union(p1, *_no_dob_edges(frame))
+    p2 = p1
+    for keys in (["fam", "given", "dob"], ["birth", "given", "dob"]):
+        p2 = union(p2, *_name_edges(frame, keys))
     a, b = _fuzzy_edges(frame, p2)
     p3 = union(p2, a, b)
     stats = (pl.DataFrame({"p": p3, "c1": p1, "c2": p2})
@@ -146,4 +181,5 @@ def link(records: pl.DataFrame) -> Linkage:
                    by_rule=by_rule, uncertain=by_rule["fuzzy"])
 
 
-__all__ = ["FUZZY_THRESHOLD", "RULES", "Linkage", "link", "union"]
+__all__ = ["FUZZY_THRESHOLD", "RULES", "Linkage", "link", "similarity", "single_valued",
+           "union"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import polars as pl
 
 from sentinelle.assess.roles import Roles, find_roles, sex_code_expr
-from sentinelle.detect.columns import classify_table
+from sentinelle.detect.columns import ColumnPlan, classify_table
 from sentinelle.entities import HealthCategory
 from sentinelle.identifiers import dates, nir, nir_no_key
 from sentinelle.lexicon import load_health_lexicon
@@ -97,6 +97,11 @@ def _health(frame: pl.DataFrame, columns: tuple[int, ...]) -> pl.Series:
 
 def records_of(table: Table, file: int) -> pl.DataFrame:
     """The records (one per row) of one table chunk, in the ``SCHEMA`` columns."""
+    return records_and_roles(table, file)[0]
+
+
+def records_and_roles(table: Table, file: int) -> tuple[pl.DataFrame, Roles, list[ColumnPlan]]:
+    """``records_of`` plus the column roles and plans it used (for the notify registry)."""
     frame = table.frame
     plans = classify_table(frame, table.header)
     roles = find_roles(frame, table.header, plans)
@@ -132,11 +137,11 @@ def records_of(table: Table, file: int) -> pl.DataFrame:
         "health": _health(frame, roles.free_text),
         "row_hash": frame.hash_rows(seed=0),
     })
-    return out.cast(SCHEMA)  # type: ignore[arg-type]
+    return out.cast(SCHEMA), roles, plans  # type: ignore[arg-type]
 
 
 def empty_records() -> pl.DataFrame:
     return pl.DataFrame(schema=SCHEMA)
 
 
-__all__ = ["HEALTH_CATEGORIES", "SCHEMA", "empty_records", "records_of"]
+__all__ = ["HEALTH_CATEGORIES", "SCHEMA", "empty_records", "records_and_roles", "records_of"]
