@@ -71,3 +71,25 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+# -- inventory databases (watch / inventory tests): SQLite, and a real PostgreSQL server ------
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url():
+    """A throwaway PostgreSQL server for the session (tests/pg.py). Fails, never skips."""
+    from pg import postgres_server  # tests/ is on sys.path (rootdir conftest)
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def inventory_url(request, tmp_path) -> str:
+    """An empty inventory database URL, once per backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'inventory.sqlite'}"
+    from pg import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_admin_url"))

@@ -16,7 +16,10 @@ was being checked: an identifier is personal data and must not end up in a log.
     │   ├── DecodeError            bytes cannot be decoded as text
     │   └── LimitExceeded          an input is over a configured limit
     ├── ConfigError                bad option, policy or key file
-    └── OutputError                a report cannot be written
+    ├── WorkerError                a scan worker process or cluster failed
+    ├── OutputError                a report cannot be written
+    ├── InventoryError             the inventory database cannot be opened, migrated or written
+    └── AlertDeliveryError         a watch alert batch could not be delivered (webhook)
 """
 
 from __future__ import annotations
@@ -67,20 +70,35 @@ class ConfigError(SentinelleError):
     """A bad option, policy or key file."""
 
 
+class WorkerError(SentinelleError):
+    """A scan worker (local process or Dask worker) died or the cluster failed."""
+
+
 class OutputError(SentinelleError):
     """A report or output file cannot be written."""
 
 
+class InventoryError(SentinelleError):
+    """The inventory database cannot be opened, migrated or written (never quotes data)."""
+
+
+class AlertDeliveryError(SentinelleError):
+    """A batch of watch alerts could not be delivered (webhook down after all retries)."""
+
+
 __all__ = [
+    "AlertDeliveryError",
     "ConfigError",
     "DecodeError",
     "IdentifierError",
     "InputError",
+    "InventoryError",
     "InvalidChecksum",
     "InvalidFormat",
     "InvalidLength",
     "LimitExceeded",
     "OutputError",
+    "WorkerError",
     "SentinelleError",
     "UnsupportedFormat",
 ]

@@ -1,0 +1,61 @@
+"""Durations on the command line, alert filtering and exit codes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sentinelle.errors import ConfigError
+from sentinelle.inventory.views import HistoryEvent
+from sentinelle.watch import parse_duration
+from sentinelle.watch.alerts import Alert, exit_code
+
+
+@pytest.mark.parametrize("text, seconds", [("90s", 90), ("15m", 900), ("1h", 3600),
+                                           ("30d", 30 * 86400), ("2w", 14 * 86400),
+                                           ("1h30m", 5400), ("0.5h", 1800), (" 7D ", 7 * 86400)])
+def test_durations(text, seconds):
+    assert parse_duration(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["", "30", "d", "1y", "-1h", "0s", "1h and 2m", "1e3s"])
+def test_bad_durations(text):
+    with pytest.raises(ConfigError):
+        parse_duration(text, option="--max-age")
+
+
+def _alert(kind: str, risk: str | None, previous: str | None = None) -> Alert:
+    return Alert(kind=kind, path="/x", risk=risk, previous_risk=previous, scan_id=1,
+                 at=datetime.now(UTC).isoformat())
+
+
+@pytest.mark.parametrize("alerts, fail_on, incomplete, code", [
+    ([], "high", 0, 0),
+    ([], "high", 2, 3),
+    ([_alert("new_exposure", "medium")], "high", 0, 0),
+    ([_alert("new_exposure", "high")], "high", 0, 1),
+    ([_alert("risk_up", "critical", "low")], "critical", 5, 1),
+    ([_alert("too_old", "low")], "low", 0, 1),
+    ([_alert("gone", None, "critical")], "low", 0, 0),  # good news never fails
+    ([_alert("risk_down", "none", "critical")], "low", 1, 3),
+    ([_alert("new_exposure", "critical")], "never", 0, 0),
+])
+def test_exit_codes(alerts, fail_on, incomplete, code):
+    assert exit_code(alerts, fail_on, incomplete) == code
+
+
+def test_alert_filter_uses_the_worse_of_both_risks():
+    from sentinelle.watch.alerts import alerts_for
+
+    class NoFiles:
+        def files(self, ids):
+            return {}
+
+    at = datetime.now(UTC)
+    events = [HistoryEvent(at, "risk_down", None, "/a", "low", "critical", 1),
+              HistoryEvent(at, "new_exposure", None, "/b", "low", None, 1),
+              HistoryEvent(at, "gone", None, "/c", None, "medium", 1),
+              HistoryEvent(at, "risk_up", None, "/d", "none", None, 1)]
+    picked = alerts_for(NoFiles(), events, "medium")  # type: ignore[arg-type]
+    assert [a.path for a in picked] == ["/a", "/c"]
