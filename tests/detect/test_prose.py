@@ -99,3 +99,23 @@ def test_every_identifying_column_of_table_formats(export_factory, fmt: str) -> 
     got.pop("HEALTH", None)
     want = {e: v["count"] for e, v in truth["entities"].items() if e != "HEALTH" and v["count"]}
     assert got == want
+
+
+def test_word_lists_are_not_names_or_addresses() -> None:
+    """An inventory of supplies: lower-case words, 'lot' numbers (found by the watch
+    benchmark as false alerts)."""
+    import polars as pl
+
+    from sentinelle.detect.columns import classify_table
+
+    words = ["maintenance", "qualité", "papier", "enveloppes", "gants", "tubes", "étiquettes",
+             "aiguilles", "compresses", "seringues", "cartouches", "classeurs"]
+    kinds = ["stériles", "jetables", "standard", "recyclés", "couleur", "grand format"]
+    supplies = [f"{w} {k}" for w in words for k in kinds]  # 72 distinct, letters only
+    frame = pl.DataFrame({
+        "a": [supplies[i % len(supplies)] for i in range(300)],
+        "b": [f"Papier A4 80 g lot {i}" for i in range(300)],
+    }).select(pl.all().cast(pl.String))
+    plans = classify_table(frame, None)
+    assert [p.entity for p in plans][0] is None
+    assert plans[1].entity not in ("ADDRESS", "PERSON_NAME")

@@ -197,6 +197,9 @@ def _first_name_ratio(values: pl.Series) -> float:
     return first_name_ratio(values, any_token=True)
 
 
+_SOME_FIRST_NAMES = 0.05
+
+
 def _looks_free_text(shape: Shape) -> bool:
     """Sentences: long, with spaces, many different values, not addresses."""
     return (shape.mean_len >= 18 and shape.spaces >= 0.5 and shape.street < 0.5
@@ -218,7 +221,9 @@ def _presence_vote(shape: Shape, values: pl.Series, after_postal: bool) -> _Vote
         if after_postal and many:
             return _Vote(Entity.ADDRESS, shape.letters_only_name, ["place names after a postal code"])
         ratio = _first_name_ratio(values)
-        if (ratio >= 0.5 and shape.distinct >= 5) or many:
+        # many name-shaped values count as names only if some are known first names: a
+        # column of surnames always has a few (MARTIN, BERNARD...), a list of words has none
+        if (ratio >= 0.5 and shape.distinct >= 5) or (many and ratio >= _SOME_FIRST_NAMES):
             reason = f"{ratio:.0%} contain a known first name" if ratio >= 0.5 else "name-shaped, many values"
             return _Vote(Entity.PERSON_NAME, shape.letters_only_name, [reason])
     secretish = shape.secret_strict + shape.digits * (shape.date_like < 0.9)

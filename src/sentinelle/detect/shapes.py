@@ -15,7 +15,7 @@ from sentinelle.identifiers._series import ENGINE
 
 _STREET = (
     r"(?i)\b(?:rue|avenue|av|bd|boulevard|chemin|che|allee|allée|place|pl|impasse|imp|route|rte"
-    r"|quai|cours|square|sq|lotissement|lot|résidence|residence|hameau|lieu[- ]dit|bat|bât"
+    r"|quai|cours|square|sq|lotissement|résidence|residence|hameau|lieu[- ]dit|bat|bât"
     r"|bâtiment|batiment|appt|appartement|esc|escalier|voie|faubourg|fbg|sentier|passage"
     r"|cité|cite|rond[- ]point|parvis|mail|clos|domaine|ZA|ZI|BP|cedex)\b"
 )
