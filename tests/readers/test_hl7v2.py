@@ -70,10 +70,11 @@ EXPECTED_ROW = {
     hl7v2.H_NOM_MERE: "BERNARD",
     hl7v2.H_DDN: "19850301",
     hl7v2.H_SEXE: "M",
-    hl7v2.H_ADRESSE: "1 RUE DE LA PAIX BAT B",
+    hl7v2.H_ADRESSE: "1 RUE DE LA PAIX",
+    hl7v2.H_ADRESSE2: "BAT B",
     hl7v2.H_CP: "35000",
     hl7v2.H_VILLE: "RENNES",
-    hl7v2.H_LIEU_NAISSANCE: "LYON FRA",
+    hl7v2.H_LIEU_NAISSANCE: "LYON",
     hl7v2.H_CODE_LIEU: "69123",
     hl7v2.H_TEL: "0612345678",
     hl7v2.H_EMAIL: "jean.dupont@example.fr",
@@ -81,12 +82,16 @@ EXPECTED_ROW = {
     hl7v2.H_RPPS: RPPS0,
     hl7v2.H_ADELI: "751234568",
     hl7v2.H_CODE_MED: "LOC99",
-    hl7v2.H_NOM_MED: "PAUL MEDECIN ; ANNE INTERNE ; LUC LOCAL",
+    hl7v2.H_NOM_MED: "PAUL MEDECIN",
+    hl7v2.H_GROUPE: None,
     hl7v2.H_COMMENT: "Grossesse 12 SA\nSérologie VIH: Positif\nGlycémie: 7.2 mmol/l H\n"
     "Patiente sourde & enceinte | suivi",
 }
-#: The continuation row: the second phone (PID-14) spills, everything else is empty.
-SPILL_ROW = {h: None for h in EXPECTED_ROW} | {hl7v2.H_TEL: "0299000000"}
+#: Continuation rows: the second phone (PID-14) and the other doctors' names spill (each
+#: name is a value of its own), everything else is empty.
+SPILL_ROW = {h: None for h in EXPECTED_ROW} | {hl7v2.H_TEL: "0299000000",
+                                               hl7v2.H_NOM_MED: "ANNE INTERNE"}
+SPILL_ROW_2 = {h: None for h in EXPECTED_ROW} | {hl7v2.H_NOM_MED: "LUC LOCAL"}
 
 
 def test_one_message_exact_row() -> None:
@@ -95,7 +100,7 @@ def test_one_message_exact_row() -> None:
     assert table.format == "hl7" and table.encoding == "utf-8"
     assert table.header == [c.header for c in hl7v2.COLUMNS]
     assert list(table.frame.columns) == table.header
-    assert table.frame.rows(named=True) == [EXPECTED_ROW, SPILL_ROW]
+    assert table.frame.rows(named=True) == [EXPECTED_ROW, SPILL_ROW, SPILL_ROW_2]
     assert table.first_line == 1 and table.row_offset == 0 and table.warnings == []
     assert table.extra == {"records": "1"}  # two rows, one message
 
@@ -115,8 +120,8 @@ def test_separators_and_several_messages(frame: object) -> None:
     messages = [oru(i, valid_nir(i)) for i in range(3)]
     data = "".join(frame(m) for m in messages).encode()  # type: ignore[operator]
     got = rows(data)
-    assert [r[hl7v2.H_NIR] for r in got] == [valid_nir(0), None, valid_nir(1), None,
-                                           valid_nir(2), None]
+    assert [r[hl7v2.H_NIR] for r in got] == [valid_nir(0), None, None, valid_nir(1), None,
+                                           None, valid_nir(2), None, None]
     assert [r[hl7v2.H_IPP] for r in got if r[hl7v2.H_IPP]] == ["IPP0", "IPP1", "IPP2"]
     assert sniff_format(data, "feed.txt") == "hl7"
 
@@ -124,7 +129,7 @@ def test_separators_and_several_messages(frame: object) -> None:
 def test_batch_wrappers_are_skipped_and_first_line_is_the_msh_line() -> None:
     body = "\r\n".join(["FHS|^~\\&|LAB", "BHS|^~\\&|LAB", *oru(), *oru(1), "BTS|2", "FTS|1"])
     (table,) = tables(body.encode())
-    assert table.frame.height == 4
+    assert table.frame.height == 6  # two messages, each a row and two continuation rows
     assert table.first_line == 3
     assert table.warnings == []
 
@@ -184,6 +189,35 @@ def test_kin_phones_and_long_timestamps() -> None:
     assert [r[hl7v2.H_TEL] for r in got] == ["+33612345678", "0240000000"]
 
 
+def test_doctor_in_rol4_and_obr16_counts_twice() -> None:
+    """Count = occurrences: the same doctor in ROL-4 and OBR-16 gives two RPPS cells and
+    two name cells; other repeated values (a phone written twice) are kept once."""
+    xcn = f"8{RPPS0}^MEDECIN^PAUL^^^^^^{PS}^L^^^RPPS"
+    msg = ["MSH|^~\\&|A|B|C|D|20240101||ORU^R01|1|P|2.5",
+           "PID|1||1||NOM^PRENOM" + "|" * 8 + "0612345678^PRN^PH~0612345678^PRN^CP",
+           f"ROL|1|UC|ODRP|{xcn}", "OBR|1" + "|" * 15 + xcn]
+    got = rows("\r".join(msg).encode())
+    assert [r[hl7v2.H_RPPS] for r in got] == [RPPS0, RPPS0]
+    assert [r[hl7v2.H_NOM_MED] for r in got] == ["PAUL MEDECIN", "PAUL MEDECIN"]
+    assert [r[hl7v2.H_TEL] for r in got] == ["0612345678", None]
+    assert [r[hl7v2.H_NOM] for r in got] == ["NOM", None]
+
+
+def test_blood_typings_spill_to_the_blood_group_column() -> None:
+    """OBX coded GSRH/PHENO/KELL/ABO (or labelled so) give one blood-group cell per value;
+    the other results stay in the comment column."""
+    msg = ["MSH|^~\\&|A|B|C|D|20240101||ORU^R01|1|P|2.5", "PID|1||1||NOM^PRENOM",
+           "OBX|1|ST|GSRH^Groupe sanguin^L||A RH:1||||||F",
+           "OBX|2|ST|PHENO^Phénotype RH-KELL^L||C+ E- c+ e+ K-||||||F",
+           "OBX|3|CE|882-1^ABO+Rh group^LN||O+^O Rh positif||||||F",
+           "OBX|4|ST|X12^Kell^L||K-||||||F",  # local code, typing by its label
+           "OBX|5|NM|GLY^Glycémie||7.2|mmol/l|4.1-6.0|H|||F"]
+    got = rows("\r".join(msg).encode())
+    assert [r[hl7v2.H_GROUPE] for r in got] == ["A RH:1", "C+ E- c+ e+ K-", "O Rh positif",
+                                              "K-"]
+    assert [r[hl7v2.H_COMMENT] for r in got] == ["Glycémie: 7.2 mmol/l H", None, None, None]
+
+
 def test_encapsulated_pdf_is_a_nested_source() -> None:
     pdf = b"%PDF-1.4\n% synthetic\n"
     obx = f"OBX|1|ED|CR^Compte rendu||LAB^Application^PDF^Base64^{base64.b64encode(pdf).decode()}"
@@ -217,9 +251,9 @@ def test_cp1252_message() -> None:
 def test_chunks_have_the_same_columns_and_offsets() -> None:
     data = "\r".join(seg for i in range(5) for seg in oru(i, valid_nir(i))).encode()
     got = tables(data, chunk_rows=3)
-    assert [t.frame.height for t in got] == [4, 4, 2]
-    assert [t.row_offset for t in got] == [0, 4, 8]
-    assert [t.first_line for t in got] == [1, 17, 33]
+    assert [t.frame.height for t in got] == [3, 3, 3, 3, 3]  # a message never splits
+    assert [t.row_offset for t in got] == [0, 3, 6, 9, 12]
+    assert [t.first_line for t in got] == [1, 9, 17, 25, 33]
     assert all(t.header == got[0].header for t in got)
 
 
@@ -235,6 +269,8 @@ def test_columns_are_classified_like_csv() -> None:
     assert plans[hl7v2.H_NOM] == "PERSON_NAME"
     assert plans[hl7v2.H_COMMENT] == "FREE_TEXT"
     assert plans[hl7v2.H_IPP] is None
+    assert plans[hl7v2.H_ADRESSE] == "ADDRESS" and plans[hl7v2.H_ADRESSE2] == "ADDRESS"
+    assert plans[hl7v2.H_NOM_MED] == "PERSON_NAME"
 
 
 def test_unparseable_message_is_read_as_text_with_a_warning() -> None:
@@ -342,3 +378,20 @@ def test_message_size_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(LimitExceeded) as info:
         list(read_source(Source.from_bytes("big.hl7", body.encode()), options))
     assert str(info.value) == "big.hl7: message at line 1 longer than 100000 bytes"
+
+
+@pytest.mark.parametrize(
+    ("code", "label", "typing"),
+    [
+        ("GSRH", "Groupe sanguin ABO RH1", True),
+        ("X1", "Phénotype RH-KEL1", True),
+        ("X2", "Antigène Kell (KEL1)", True),
+        ("RAI", "Anticorps anti-Kell", False),
+        ("X3", "Phénotype lymphocytaire", False),
+        ("GLY", "Glycémie", False),
+    ],
+)
+def test_blood_typing_codes_and_labels(code: str, label: str, typing: bool) -> None:
+    from sentinelle.readers._blood import is_blood_typing
+
+    assert is_blood_typing(code, label) is typing

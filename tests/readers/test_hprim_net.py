@@ -63,7 +63,8 @@ EXPECTED = {
     N.H_CODE: "P00000",
     N.H_NOM: "DUPONT",
     N.H_PRENOM: "JEAN",
-    N.H_ADRESSE: "12 rue des Lilas Bât 2",
+    N.H_ADRESSE: "12 rue des Lilas",
+    N.H_ADRESSE2: "Bât 2",
     N.H_CP: "56000",
     N.H_VILLE: "VANNES",
     N.H_DDN: "01/03/1950",
@@ -74,6 +75,7 @@ EXPECTED = {
     N.H_ADELI: None,
     N.H_MEDECIN: "MEDECIN PAUL",
     N.H_TEXTE: "Compte rendu de biologie.\nPatiente enceinte, sérologie VIH positive.",
+    N.H_GROUPE: None,
     N.H_RES: "Glycémie: 7.2 mmol/l [4.1-6.0] H\nContrôle à prévoir",
 }
 
@@ -113,6 +115,28 @@ def test_line_6_without_postal_code_and_doctor_codes() -> None:
     assert row[N.H_ADELI] == "751234568" and row[N.H_MEDECIN] == "Dr Paul MEDECIN"
 
 
+def test_blood_typings_spill_to_the_blood_group_column() -> None:
+    """RES lines coded GSRH/PHENO/KELL (or labelled so) give one blood-group cell each,
+    in continuation rows; the other results stay in the notes."""
+    lines = report(0)
+    lines[15:15] = ["RES|Groupe sanguin|GSRH|A|A RH:1|||||F",
+                    "RES|Phénotype RH-KELL|PHENO|A|C+ E- c+ e+ K-|||||F",
+                    "RES|Kell|KELL|A|K-|||||F",
+                    "RES|Rhésus D|RHX|A|RH:1|||||F",  # local code, typing by its label
+                    "RES|Groupe sanguin|GSRH|A||||||F"]  # no value: nothing
+    (table,) = tables("\n".join(lines).encode())
+    got = table.frame.rows(named=True)
+    assert got[0] == EXPECTED | {N.H_GROUPE: "A RH:1"}
+    assert got[1:] == [{h: None for h in EXPECTED} | {N.H_GROUPE: v}
+                       for v in ("C+ E- c+ e+ K-", "K-", "RH:1")]
+    assert table.extra == {"records": "1"}
+    many = [x for i in range(30) for x in report(i)[:15] + [
+        f"RES|Groupe sanguin|GSRH|A|{('A+', 'O-', 'B RH+1', 'AB+')[i % 4]}|||||F", "****FIN****"]]
+    (table,) = tables("\n".join(many).encode())
+    plans = {p.name: p.entity for p in classify_table(table.frame, table.header)}
+    assert plans[N.H_GROUPE] == "BLOOD_GROUP"
+
+
 def test_columns_are_classified_like_csv() -> None:
     lines = [x for i in range(30) for x in report(i, f"NOM{chr(65 + i % 26)}")]
     (table,) = tables("\n".join(lines).encode())
@@ -122,6 +146,7 @@ def test_columns_are_classified_like_csv() -> None:
     assert plans[N.H_RPPS] == "RPPS"
     assert plans[N.H_NOM] == "PERSON_NAME"
     assert plans[N.H_TEXTE] == "FREE_TEXT" and plans[N.H_RES] == "FREE_TEXT"
+    assert plans[N.H_ADRESSE] == "ADDRESS" and plans[N.H_ADRESSE2] == "ADDRESS"
 
 
 def test_chunks() -> None:
@@ -195,7 +220,8 @@ def test_long_line_and_mixed_encoding() -> None:
     cp1252 = "\n".join(report(1, "HÉLÈNE")).encode("cp1252")
     (table,) = tables(utf8 + b"\n" + cp1252)  # the head is not UTF-8: sniffed cp1252
     assert table.encoding == "cp1252"
-    assert table.frame[N.H_ADRESSE].to_list() == ["12 rue des Lilas Bât 2"] * 2
+    assert table.frame[N.H_ADRESSE].to_list() == ["12 rue des Lilas"] * 2
+    assert table.frame[N.H_ADRESSE2].to_list() == ["Bât 2"] * 2
     assert table.frame[N.H_NOM].to_list() == ["DUPONT", "HÉLÈNE"]
     assert table.warnings == ["4 lines from line 5 read as utf-8 (mixed encodings)"]
     padding = ("\n".join(report(2)) + "\n").encode("utf-8") * 300  # > 64 KiB of UTF-8 head

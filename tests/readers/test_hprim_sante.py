@@ -62,20 +62,23 @@ EXPECTED = {
     H.H_NOM_NAISSANCE: "MARTIN",
     H.H_DDN: "19850301",
     H.H_SEXE: "F",
-    H.H_ADRESSE: "12 RUE DES LILAS BAT 2",
+    H.H_ADRESSE: "12 RUE DES LILAS",
+    H.H_ADRESSE2: "BAT 2",
     H.H_CP: "35000",
     H.H_VILLE: "RENNES",
     H.H_TEL: "0612345678",
     H.H_RPPS: RPPS0,
     H.H_ADELI: "751234568",
     H.H_CODE_MED: None,
-    H.H_NOM_MED: "PAUL MEDECIN ; ANNE INTERNE",
+    H.H_NOM_MED: "PAUL MEDECIN",
     H.H_TEL_MED: "0233000000",
     H.H_CLINIQUE: "Diabète type 2\nInsuline\nGrossesse",
+    H.H_GROUPE: None,
     H.H_COMMENT: "Glycémie: 7.2 mmol/l H\nSérologie VIH: Positif\n"
     "Patiente sourde ~ suivie | contrôle",
 }
-SPILL = {h: None for h in EXPECTED} | {H.H_TEL: "0299000000"}
+#: Continuation row: the second phone and the second doctor's name (one name per cell).
+SPILL = {h: None for h in EXPECTED} | {H.H_TEL: "0299000000", H.H_NOM_MED: "ANNE INTERNE"}
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
@@ -118,10 +121,44 @@ def test_doctor_codes_routed_by_shape() -> None:
     doctors = f"LOCAL1~LOC~LUC^0751234568~ZERO~Z^{RPPS0}~DOC~A^751234568~DOC~B"
     lines = ["H|~^\\&|X", "P|1|D|L||NOM~PRENOM" + "|" * 8 + doctors, "L|1"]
     (table,) = tables("\n".join(lines).encode())
-    row = table.frame.rows(named=True)[0]
-    assert row[H.H_CODE_MED] == "LOCAL1 ; 0751234568"  # no national prefix in HPRIM
-    assert row[H.H_RPPS] == RPPS0 and row[H.H_ADELI] == "751234568"
-    assert row[H.H_NOM_MED] == "LUC LOC ; Z ZERO ; A DOC ; B DOC"
+    got = table.frame.rows(named=True)
+    assert got[0][H.H_CODE_MED] == "LOCAL1 ; 0751234568"  # no national prefix in HPRIM
+    assert got[0][H.H_RPPS] == RPPS0 and got[0][H.H_ADELI] == "751234568"
+    assert [r[H.H_NOM_MED] for r in got] == ["LUC LOC", "Z ZERO", "A DOC", "B DOC"]
+    assert all(r[H.H_CODE_MED] is r[H.H_RPPS] is r[H.H_ADELI] is None for r in got[1:])
+    assert table.extra == {"records": "1"}
+
+
+def test_doctor_in_p14_and_obr17_counts_twice() -> None:
+    """Count = occurrences: a doctor written in P.14 and again in OBR.17 gives two RPPS
+    cells and two name cells; other repeated values (a phone) are kept once."""
+    lines = ["H|~^\\&|X",
+             f"P|1|D|L||NOM~PRENOM|||||||0612345678^0612345678|{RPPS0}~MEDECIN~PAUL",
+             f"OBR|1||~001|GLY~Glycémie~L|R||20240101||||N||||20240101|{RPPS0}~MEDECIN~PAUL",
+             "L|1"]
+    (table,) = tables("\n".join(lines).encode())
+    got = table.frame.rows(named=True)
+    assert [r[H.H_RPPS] for r in got] == [RPPS0, RPPS0]
+    assert [r[H.H_NOM_MED] for r in got] == ["PAUL MEDECIN", "PAUL MEDECIN"]
+    assert [r[H.H_TEL] for r in got] == ["0612345678", None]
+    assert [r[H.H_NOM] for r in got] == ["NOM", None]
+
+
+def test_blood_typings_spill_to_the_blood_group_column() -> None:
+    """OBX coded GSRH/PHENO/KELL (or labelled so) give one blood-group cell each; the
+    other results stay in the comment column."""
+    lines = ["H|~^\\&|X", "P|1|D|L||NOM~PRENOM",
+             "OBX|1|ST|GSRH~Groupe sanguin~L||A RH:1",
+             "OBX|2|ST|PHENO~Phénotype RH-KELL~L||C+ E- c+ e+ K-",
+             "OBX|3|ST|KELL~Kell~L||K-",
+             "OBX|4|ST|X12~Groupe sanguin ABO~L||O",  # local code, typing by its label
+             "OBX|5|NM|GLY~Glycémie~L||7.2|mmol/l||H",
+             "L|1"]
+    (table,) = tables("\n".join(lines).encode())
+    got = table.frame.rows(named=True)
+    assert [r[H.H_GROUPE] for r in got] == ["A RH:1", "C+ E- c+ e+ K-", "K-", "O"]
+    assert [r[H.H_COMMENT] for r in got] == ["Glycémie: 7.2 mmol/l H", None, None, None]
+    assert table.extra == {"records": "1"}
 
 
 def test_results_before_any_patient_are_kept_with_a_warning() -> None:
@@ -150,6 +187,8 @@ def test_columns_are_classified_like_csv() -> None:
     assert plans[H.H_TEL] == "PHONE"
     assert plans[H.H_NOM] == "PERSON_NAME"
     assert plans[H.H_CLINIQUE] == "FREE_TEXT" and plans[H.H_COMMENT] == "FREE_TEXT"
+    assert plans[H.H_ADRESSE] == "ADDRESS" and plans[H.H_ADRESSE2] == "ADDRESS"
+    assert plans[H.H_NOM_MED] == "PERSON_NAME"
 
 
 @pytest.mark.parametrize(

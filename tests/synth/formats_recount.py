@@ -166,8 +166,10 @@ def recount_hl7(path: Path, truth: dict[str, Any]) -> Tally:
                         t.add("ADDRESS", part)
                 if c[4]:
                     t.add("POSTAL_CODE", c[4])
-            else:
+            else:  # the birth place: its INSEE code counts as an ADDRESS (truth notes)
                 assert c[6] == "BDL" and re.fullmatch(r"\d[\dAB]\d{3}", c[8])
+                assert c[5] == ("" if c[8].startswith("99") else "FRA") and not any(c[:5])
+                t.add("ADDRESS", c[8])
         for rep in filter(None, _field(pid, 13).split("~")):
             c = [m.unescape(x) for x in rep.split("^")]
             if c[2] == "Internet":

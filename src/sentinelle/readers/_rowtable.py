@@ -40,6 +40,7 @@ class Column:
     header: str
     layout: Layout = Layout.JOIN
     sep: str = " ; "
+    repeats: bool = False  # keep a value written twice in a record (two occurrences)
 
 
 @dataclass(slots=True)
@@ -49,13 +50,14 @@ class Record:
     line: int
     values: dict[str, list[str]] = field(default_factory=dict)
     chars: int = 0  # characters held, to bound one record's size
+    repeats: frozenset[str] = frozenset()  # headers whose repeated values are all kept
 
     def add(self, header: str, *values: str | None) -> None:
         for value in values:
             text = value.strip() if value else ""
             if text:
                 bucket = self.values.setdefault(header, [])
-                if text not in bucket:
+                if header in self.repeats or text not in bucket:
                     bucket.append(text)
                     self.chars += len(text)
 

@@ -24,10 +24,11 @@ column                                      taken from
 ``Nom de naissance mère (PID-6)``           mother's maiden name
 ``DDN (PID-7)``                             birth date (the ``YYYYMMDD`` part)
 ``Sexe (PID-8)``                            administrative sex
-``Adresse (PID-11)``                        street lines of PID-11 and NK1-4
+``Adresse (PID-11)``                        street (component 1) of PID-11 and NK1-4
+``Complément adresse (PID-11.2)``           address line 2 (component 2)
 ``Code postal (PID-11)``, ``Ville (PID-11)``  zip and city
-``Lieu de naissance (PID-11 BDL)``          city and country of the BDL (birth place)
-                                            repetition of PID-11 (IHE PAM FR)
+``Lieu de naissance (PID-11 BDL)``          town of the BDL (birth place) repetition of
+                                            PID-11 (IHE PAM FR); its country is not kept
 ``Code lieu de naissance (PID-11 BDL)``     its INSEE code (county/parish component)
 ``Téléphone (PID-13/14)``                   PID-13, PID-14 and NK1-5/6 numbers
 ``E-mail (PID-13)``                         e-mail addresses of PID-13/14
@@ -36,10 +37,13 @@ column                                      taken from
                                             ORC-12, OBR-16/28: RPPS or ADELI when national
                                             (assigning authority ``ASIP-SANTE-PS``, see
                                             :mod:`sentinelle.readers._practitioner`)
-``Nom médecin (ROL/PV1/OBR)``               their names
-``Commentaire (NTE/OBX)``                   OBX results (``label: value unit flag``), NTE
-                                            comments, OBR-13 clinical information, DG1
-                                            diagnoses, AL1 allergies, PV2-3 admit reason
+``Nom médecin (ROL/PV1/OBR)``               their names, one per cell
+``Groupe sanguin (OBX GSRH/PHENO/KELL)``    OBX-5 of blood typings, one value per cell
+                                            (:mod:`sentinelle.readers._blood`)
+``Commentaire (NTE/OBX)``                   the other OBX results (``label: value unit
+                                            flag``), NTE comments, OBR-13 clinical
+                                            information, DG1 diagnoses, AL1 allergies,
+                                            PV2-3 admit reason
 ==========================================  ================================================
 
 INS (ANS, "Référentiel INS"; IHE PAM FR): a PID-3 repetition is the INS matricule when
@@ -49,7 +53,8 @@ identifier type is ``INS``, ``NH`` or ``SS``. INS-C (``1.2.250.1.213.1.4.2``, a 
 NIR) goes to the IPP column.
 
 Multi-valued checked columns (NIR, phone, RPPS...) spill into continuation rows (see
-:mod:`sentinelle.readers._rowtable`). An encapsulated document in OBX-5 (type ``ED``,
+:mod:`sentinelle.readers._rowtable`); a doctor named twice (ROL-4 and OBR-16) is kept
+twice, as two occurrences. An encapsulated document in OBX-5 (type ``ED``,
 base64, e.g. a PDF report) is yielded as a nested :class:`~sentinelle.readers.base.Source`
 named ``<path>!message-<n>/OBX-<k>.<ext>``. A message the library cannot parse is not
 lost: its segments go to the comment column as text, with a warning. Segments may be
@@ -70,6 +75,7 @@ from typing import Any
 import hl7
 
 from sentinelle.errors import LimitExceeded, UnsupportedFormat
+from sentinelle.readers._blood import is_blood_typing
 from sentinelle.readers._lines import Lines
 from sentinelle.readers._practitioner import ADELI, RPPS, route
 from sentinelle.readers._rowtable import Column, Layout, Record, RowTable
@@ -88,6 +94,7 @@ H_NOM_MERE = "Nom de naissance mère (PID-6)"
 H_DDN = "DDN (PID-7)"
 H_SEXE = "Sexe (PID-8)"
 H_ADRESSE = "Adresse (PID-11)"
+H_ADRESSE2 = "Complément adresse (PID-11.2)"
 H_CP = "Code postal (PID-11)"
 H_VILLE = "Ville (PID-11)"
 H_LIEU_NAISSANCE = "Lieu de naissance (PID-11 BDL)"
@@ -99,9 +106,12 @@ H_RPPS = "RPPS médecin (ROL/PV1/OBR)"
 H_ADELI = "ADELI médecin (ROL/PV1/OBR)"
 H_CODE_MED = "Code médecin (ROL/PV1/OBR)"
 H_NOM_MED = "Nom médecin (ROL/PV1/OBR)"
+H_GROUPE = "Groupe sanguin (OBX GSRH/PHENO/KELL)"
 H_COMMENT = "Commentaire (NTE/OBX)"
 
 _SPILL = Layout.SPILL
+#: A doctor named in ROL-4 and again in OBR-16 is two occurrences (count = occurrences).
+_REPEATS = frozenset({H_RPPS, H_ADELI, H_CODE_MED, H_NOM_MED})
 COLUMNS: tuple[Column, ...] = (
     Column(H_NIR, _SPILL),
     Column(H_IPP),
@@ -112,6 +122,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(H_DDN, _SPILL),
     Column(H_SEXE),
     Column(H_ADRESSE),
+    Column(H_ADRESSE2),
     Column(H_CP, _SPILL),
     Column(H_VILLE),
     Column(H_LIEU_NAISSANCE),
@@ -122,7 +133,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(H_RPPS, _SPILL),
     Column(H_ADELI, _SPILL),
     Column(H_CODE_MED),
-    Column(H_NOM_MED),
+    Column(H_NOM_MED, _SPILL),
+    Column(H_GROUPE, _SPILL),
     Column(H_COMMENT, sep="\n"),
 )
 
@@ -231,7 +243,7 @@ def _flush(
         record.add(H_COMMENT, "\n".join(segments))
         rows.add(record)
         return
-    extraction = _Extraction(Record(line), parsed, path, index, options)
+    extraction = _Extraction(Record(line, repeats=_REPEATS), parsed, path, index, options)
     extraction.run()
     rows.add(extraction.record)
     warnings.extend(extraction.warnings)
@@ -342,10 +354,11 @@ class _Extraction:
     def address(self, rep: list[list[str]]) -> None:
         rec = self.record
         if _comp(rep, 6).upper() == "BDL":
-            rec.add(H_LIEU_NAISSANCE, " ".join(filter(None, (_comp(rep, 2), _comp(rep, 5)))))
+            rec.add(H_LIEU_NAISSANCE, _comp(rep, 2))  # the town; a country alone says little
             rec.add(H_CODE_LIEU, _comp(rep, 8))
             return
-        rec.add(H_ADRESSE, " ".join(filter(None, (_comp(rep, 0), _comp(rep, 1)))))
+        rec.add(H_ADRESSE, _comp(rep, 0))
+        rec.add(H_ADRESSE2, _comp(rep, 1))
         rec.add(H_CP, _comp(rep, 4))
         rec.add(H_VILLE, _comp(rep, 2))
 
@@ -417,6 +430,9 @@ class _Extraction:
         if kind == "RP":
             return
         shown = [_label(rep) if kind in ("CE", "CWE", "CNE") else _joined(rep) for rep in values]
+        if _is_blood_typing(self.reps(seg, 3)):
+            self.record.add(H_GROUPE, *shown)
+            return
         unit = " ".join(_label(rep) for rep in self.reps(seg, 6))
         flag = " ".join(_joined(rep) for rep in self.reps(seg, 8))
         value = " ".join(v for v in shown if v)
@@ -481,6 +497,10 @@ def _comp(rep: list[list[str]], index: int) -> str:
 
 def _joined(rep: list[list[str]]) -> str:
     return " ".join(s.strip() for comp in rep for s in comp if s.strip())
+
+
+def _is_blood_typing(reps: list[list[list[str]]]) -> bool:
+    return any(is_blood_typing(_comp(rep, 0), _comp(rep, 1)) for rep in reps)
 
 
 def _label(rep: list[list[str]]) -> str:

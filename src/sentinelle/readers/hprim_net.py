@@ -24,7 +24,9 @@ Each report becomes one row of a :class:`~sentinelle.readers.base.Table` (format
 ``"hprim-net"``) with headers the column classifier knows: ``NIR (ligne 8)``, ``NOM
 (ligne 2)``, ``DDN (ligne 7)``..., the report text in ``Compte rendu (texte)`` and the
 results as ``label: value unit [low-high] flag`` lines in ``Notes résultats (RES/TEX)``
-(both scanned as free text). Line 6 is split into ``Code postal`` and ``Ville`` when it
+(both scanned as free text), except blood typings (:mod:`sentinelle.readers._blood`), whose
+values go one per cell to ``Groupe sanguin``. Lines 4 and 5 are ``Adresse`` and
+``Complément adresse``. Line 6 is split into ``Code postal`` and ``Ville`` when it
 starts with five digits. Lines 11-12 go to ``RPPS``/``ADELI`` columns when shaped so
 (:mod:`sentinelle.readers._practitioner`), else to ``Médecin (lignes 11-12)``.
 """
@@ -35,6 +37,7 @@ import re
 from collections.abc import Iterator
 
 from sentinelle.errors import LimitExceeded, UnsupportedFormat
+from sentinelle.readers._blood import is_blood_typing
 from sentinelle.readers._lines import Lines
 from sentinelle.readers._practitioner import ADELI, RPPS, route
 from sentinelle.readers._rowtable import Column, Layout, Record, RowTable
@@ -48,7 +51,7 @@ HEADER_LINES = 12
 H_CODE = "Code patient (ligne 1)"
 H_NOM = "NOM (ligne 2)"
 H_PRENOM = "PRENOM (ligne 3)"
-H_ADRESSE = "Adresse (lignes 4-5)"
+H_ADRESSE = "Adresse (ligne 4)"
 H_CP = "Code postal (ligne 6)"
 H_VILLE = "Ville (ligne 6)"
 H_DDN = "DDN (ligne 7)"
@@ -60,6 +63,8 @@ H_ADELI = "ADELI médecin (lignes 11-12)"
 H_MEDECIN = "Médecin (lignes 11-12)"
 H_TEXTE = "Compte rendu (texte)"
 H_RES = "Notes résultats (RES/TEX)"
+H_ADRESSE2 = "Complément adresse (ligne 5)"
+H_GROUPE = "Groupe sanguin (RES GSRH/PHENO/KELL)"
 
 _SPILL = Layout.SPILL
 COLUMNS: tuple[Column, ...] = (
@@ -67,6 +72,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(H_NOM),
     Column(H_PRENOM),
     Column(H_ADRESSE),
+    Column(H_ADRESSE2),
     Column(H_CP, _SPILL),
     Column(H_VILLE),
     Column(H_DDN, _SPILL),
@@ -77,6 +83,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(H_ADELI, _SPILL),
     Column(H_MEDECIN),
     Column(H_TEXTE, sep="\n"),
+    Column(H_GROUPE, _SPILL),
     Column(H_RES, sep="\n"),
 )
 
@@ -122,7 +129,8 @@ class _Report:
         rec.add(H_CODE, h[0])
         rec.add(H_NOM, h[1])
         rec.add(H_PRENOM, h[2])
-        rec.add(H_ADRESSE, " ".join(x.strip() for x in h[3:5] if x.strip()))
+        rec.add(H_ADRESSE, h[3])
+        rec.add(H_ADRESSE2, h[4])
         match = _CP_CITY.match(h[5])
         if match:
             rec.add(H_CP, match.group(1))
@@ -145,6 +153,9 @@ class _Report:
         if kind == "RES":
             f += [""] * (10 - len(f))
             label, value, unit, low, high, flag = f[1], f[4], f[5], f[6], f[7], f[8]
+            if is_blood_typing(f[2], label):
+                self.record.add(H_GROUPE, value)
+                return
             bounds = f"[{low}-{high}]" if low or high else ""
             shown = " ".join(filter(None, (value, unit, bounds, flag)))
             if shown:

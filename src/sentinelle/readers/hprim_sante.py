@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sentinelle.errors import LimitExceeded, UnsupportedFormat
+from sentinelle.readers._blood import is_blood_typing
 from sentinelle.readers._lines import Lines
 from sentinelle.readers._practitioner import ADELI, RPPS, route
 from sentinelle.readers._rowtable import Column, Layout, Record, RowTable
@@ -57,6 +58,7 @@ H_NOM_NAISSANCE = "Nom de naissance (P.7)"
 H_DDN = "DDN (P.8)"
 H_SEXE = "Sexe (P.9)"
 H_ADRESSE = "Adresse (P.11)"
+H_ADRESSE2 = "Complément adresse (P.11)"
 H_CP = "Code postal (P.11)"
 H_VILLE = "Ville (P.11)"
 H_TEL = "Téléphone (P.13)"
@@ -66,7 +68,10 @@ H_CODE_MED = "Code médecin (P.14/OBR.17)"
 H_NOM_MED = "Nom médecin (P.14/OBR.17)"
 H_TEL_MED = "Téléphone médecin (OBR.18)"
 H_CLINIQUE = "Renseignements cliniques (P.19-21/OBR.14)"
+H_GROUPE = "Groupe sanguin (OBX GSRH/PHENO/KELL)"
 H_COMMENT = "Commentaire (C/OBX)"
+#: A doctor named in P.14 and again in OBR.17 is two occurrences (count = occurrences).
+_REPEATS = frozenset({H_RPPS, H_ADELI, H_CODE_MED, H_NOM_MED})
 
 _SPILL = Layout.SPILL
 COLUMNS: tuple[Column, ...] = (
@@ -79,15 +84,17 @@ COLUMNS: tuple[Column, ...] = (
     Column(H_DDN, _SPILL),
     Column(H_SEXE),
     Column(H_ADRESSE),
+    Column(H_ADRESSE2),
     Column(H_CP, _SPILL),
     Column(H_VILLE),
     Column(H_TEL, _SPILL),
     Column(H_RPPS, _SPILL),
     Column(H_ADELI, _SPILL),
     Column(H_CODE_MED),
-    Column(H_NOM_MED),
+    Column(H_NOM_MED, _SPILL),
     Column(H_TEL_MED, _SPILL),
     Column(H_CLINIQUE, sep="\n"),
+    Column(H_GROUPE, _SPILL),
     Column(H_COMMENT, sep="\n"),
 )
 
@@ -185,7 +192,8 @@ def _patient(msg: _Message, rec: Record, f: list[str]) -> None:
     for rep in msg.reps(f, 9):
         rec.add(H_SEXE, _comp(rep, 0))
     for rep in msg.reps(f, 11):
-        rec.add(H_ADRESSE, " ".join(filter(None, (_comp(rep, 0), _comp(rep, 1)))))
+        rec.add(H_ADRESSE, _comp(rep, 0))
+        rec.add(H_ADRESSE2, _comp(rep, 1))
         rec.add(H_VILLE, _comp(rep, 2))
         rec.add(H_CP, _comp(rep, 4))
     for rep in msg.reps(f, 13):
@@ -217,7 +225,9 @@ def _apply(msg: _Message, rec: Record, kind: str, f: list[str]) -> None:
     elif kind == "OBX":
         label = " ".join(_comp(r, 1) or _comp(r, 0) for r in msg.reps(f, 4))
         value = " ".join(_text(r) for r in msg.reps(f, 6))
-        if value:
+        if any(is_blood_typing(_comp(r, 0), _comp(r, 1)) for r in msg.reps(f, 4)):
+            rec.add(H_GROUPE, value)
+        elif value:
             unit = " ".join(_text(r) for r in msg.reps(f, 7))
             flag = " ".join(_text(r) for r in msg.reps(f, 9))
             line = " ".join(filter(None, (value, unit, flag)))
@@ -249,14 +259,14 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
         kind = f[0].strip().upper()
         if kind == "P":
             _close(current, rows)
-            current = Record(line)
+            current = Record(line, repeats=_REPEATS)
             _patient(msg, current, f)
         elif kind == "L":
             current = _close(current, rows)
         elif kind in ("OBR", "OBX", "C"):
             if current is None:
                 orphans += 1
-                current = Record(line)
+                current = Record(line, repeats=_REPEATS)
             _apply(msg, current, kind, f)
             if current.chars > limit:
                 raise LimitExceeded(

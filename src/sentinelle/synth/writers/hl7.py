@@ -53,6 +53,7 @@ from sentinelle.synth.writers._rows import (
     found_blood,
     found_cols,
     found_comment,
+    where,
     found_doctor,
     found_nir,
     result_columns,
@@ -81,7 +82,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("PID-11.2 (type H)", E.ADDRESS, "address line 2"),
     FieldSpec("PID-11.3 (type H)", E.ADDRESS, "town"),
     FieldSpec("PID-11.5 (type H)", E.POSTAL_CODE, "postal code"),
-    FieldSpec("PID-11.9 (type BDL)", None, "INSEE code of the birth place"),
+    FieldSpec("PID-11.9 (type BDL)", E.ADDRESS, "INSEE code of the birth place"),
     FieldSpec("PID-13.1", E.PHONE, "home (PH) and mobile (CP) numbers as written"),
     FieldSpec("PID-13.4", E.EMAIL, "e-mail (NET/Internet)"),
     FieldSpec("ROL-4.1 (FHCP)", E.RPPS, "treating doctor"),
@@ -105,7 +106,8 @@ NOTES: dict[str, str] = {
                    "value each, as written; doctors (ROL-4, OBR-16): one value 'FAMILY Given' "
                    "per XCN that has a name",
     "DATE_OF_BIRTH": "PID-7 (YYYYMMDD); normalised = ISO date",
-    "ADDRESS": "PID-11 street, line 2 and town of the home (type H) repetition, as written",
+    "ADDRESS": "PID-11 street, line 2 and town of the home (type H) repetition, as written, "
+               "and the INSEE code of the birth place (type BDL)",
     "POSTAL_CODE": "PID-11.5 of the home repetition",
     "PHONE": "PID-13 numbers as written (home, mobile) plus numbers embedded in NTE "
              "comments; normalised = E.164",
@@ -239,6 +241,8 @@ class Hl7Writer(MessageWriter):
             found_doctor(r, "pr", oru),
             *found_cols(r, E.DATE_OF_BIRTH, "x_dob"),
             *found_cols(r, E.ADDRESS, "adresse1", "adresse2", "ville"),
+            Found(E.ADDRESS, where(pl.col("x_status").is_in([NIR_VALID, NIR_TYPO]),
+                                   pl.col("x_nir").str.slice(5, 5), r)),
             *found_cols(r, E.POSTAL_CODE, "cp"),
             *found_cols(r, E.PHONE, "x_tel", "x_mobile"),
             *found_cols(r, E.EMAIL, "x_email"),
