@@ -175,3 +175,32 @@ def test_zip_bomb_member_is_refused() -> None:
 @given(data=mutated(XLSX))
 def test_mutated_xlsx_only_raises_project_errors(data: bytes) -> None:
     consume_only_project_errors(data, "fuzz.xlsx", ReadOptions(chunk_rows=2))
+
+
+def test_sparse_sheet_spanning_the_whole_grid_is_refused_not_inflated(tmp_path) -> None:
+    """Two cells at A1 and XFD1048576 would make calamine lay out 17 billion cells."""
+    import xlsxwriter
+
+    from sentinelle.errors import LimitExceeded
+    from sentinelle.readers import read_source
+    from sentinelle.readers.base import ReadOptions, Source
+
+    path = tmp_path / "sparse.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Patients")
+    sheet.write(0, 0, "NIR")
+    sheet.write(1048575, 16383, "x")
+    book.close()
+    with pytest.raises(LimitExceeded, match=r"1,048,576 rows x 16,384 columns for 2 cells"):
+        list(read_source(Source.from_path(path), ReadOptions()))
+    # a lower limit refuses a dense sheet too; the default reads it
+    dense = tmp_path / "dense.xlsx"
+    book = xlsxwriter.Workbook(str(dense))
+    sheet = book.add_worksheet()
+    for r in range(30):
+        for c in range(4):
+            sheet.write(r, c, f"v{r}{c}")
+    book.close()
+    assert list(read_source(Source.from_path(dense), ReadOptions()))
+    with pytest.raises(LimitExceeded):
+        list(read_source(Source.from_path(dense), ReadOptions(max_sheet_cells=100)))

@@ -68,6 +68,7 @@ class ReadOptions:
     max_expanded_bytes: int = 20 * 1024**3  # bytes decompressed, all levels, under one file
     max_member_bytes: int = 4 * 1024**3  # one member
     max_ratio: float = 200.0  # expanded / compressed size of a member (zip bomb)
+    max_sheet_cells: int = 50_000_000  # rows x columns a spreadsheet's used range may span
 
 
 @dataclass(slots=True)

@@ -33,6 +33,7 @@ read, and an ``InputError`` counting the failed sheets is raised at the end.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 
@@ -120,6 +121,48 @@ def _check_zip(data: bytes, path: str, options: ReadOptions) -> None:
             )
 
 
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_SHEET_XML = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _check_sparse_sheets(data: bytes, path: str, options: ReadOptions) -> None:
+    """Refuse an xlsx sheet whose used range spans more than ``max_sheet_cells``.
+
+    calamine lays a sheet out as a dense grid from its first to its last cell: two cells,
+    at ``A1`` and ``XFD1048576``, would take 17 billion cells of memory. The sheet XML is
+    streamed (a regex over inflated chunks) to find the last row and column before that.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not _SHEET_XML.match(info.filename):
+                continue
+            rows = cols = cells = 0
+            tail = b""
+            with archive.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    block = tail + chunk
+                    cut = block.rfind(b"<")
+                    tail, block = (block[cut:], block[:cut]) if cut > 0 else (b"", block)
+                    for m in _CELL_REF.finditer(block):
+                        cells += 1
+                        cols = max(cols, _column_number(m.group(1)))
+                        rows = max(rows, int(m.group(2)))
+            if rows * cols > options.max_sheet_cells:
+                raise LimitExceeded(
+                    path,
+                    f"sheet {info.filename.rsplit('/', 1)[-1]} spans {rows:,} rows x {cols:,} "
+                    f"columns for {cells:,} cells, over the {options.max_sheet_cells:,}-cell "
+                    "limit (sparse sheet)",
+                )
+
+
 def _open(data: bytes, path: str) -> python_calamine.CalamineWorkbook:
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -182,6 +225,8 @@ def read(source: Source, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Tab
         raise InputError(source.path, "encrypted workbook (password protected), not read")
     if data.startswith(_ZIP):
         _check_zip(data, source.path, options)
+        if found in ("xlsx", "xlsm"):
+            _check_sparse_sheets(data, source.path, options)
     book = _open(data, source.path)
     failed: list[str] = []
     try:

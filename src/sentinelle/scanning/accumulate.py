@@ -49,14 +49,24 @@ def summary_exprs(valid: pl.Expr, value: pl.Expr, shaped: pl.Expr, *, show_value
     return out
 
 
-def summary_from_row(row: dict) -> ColumnSummary:  # type: ignore[type-arg]
-    values = row.get("values")
+def summary_from_frame(result: pl.DataFrame) -> ColumnSummary:
+    """The :class:`ColumnSummary` in the one-row result of :func:`summary_exprs`.
+
+    The list columns are taken as Series (no Python object per hash: a column of 100,000
+    distinct NIRs would otherwise build 100,000 Python ints twice).
+    """
+    lists = [c for c in ("hashes", "values") if c in result.columns]
+    row = result.drop(lists).row(0, named=True)
+    hashes = result.get_column("hashes")[0]
+    values = result.get_column("values")[0] if "values" in lists else None
     return ColumnSummary(
         count=int(row["count"] or 0), invalid=int(row["invalid"] or 0),
         first_row=row["first_row"], first_value=row["first_value"],
-        hashes=pl.Series(row["hashes"] or [], dtype=pl.UInt64),
-        values=pl.Series(values, dtype=pl.String) if values is not None else None,
+        hashes=hashes.cast(pl.UInt64) if hashes is not None else pl.Series([], dtype=pl.UInt64),
+        values=values.cast(pl.String) if values is not None and "values" in lists else None,
     )
+
+
 MAX_TEXT_LOCATIONS = 200
 
 

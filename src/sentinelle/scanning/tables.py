@@ -26,7 +26,7 @@ from sentinelle.scanning.accumulate import (
     _Column,
     shape_preview,
     summary_exprs,
-    summary_from_row,
+    summary_from_frame,
 )
 
 
@@ -97,7 +97,7 @@ def scan_table_chunk(
     results = pl.collect_all([filled, *queries], engine=ENGINE)
     non_empty_counts = results[0].row(0, named=True)
     summaries = {
-        (plan.index, entity): summary_from_row(result.row(0, named=True))
+        (plan.index, entity): summary_from_frame(result)
         for (plan, entity), result in zip(jobs, results[1:], strict=True)
     }
 
