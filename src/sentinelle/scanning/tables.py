@@ -78,9 +78,13 @@ def scan_table_chunk(
             queries.append(_summarise(identifier(entity).check_lazy(series), show_values=show))
             jobs.append((plan, entity))
         elif entity in PRESENCE:
-            v = stripped(pl.col("v"))
-            presence = pl.DataFrame({"v": series}).lazy().with_row_index("row").select(
-                **summary_exprs(v.is_not_null(), v, v.is_not_null(), show_values=show)
+            # strip once into a column: inside the summary the expression would be
+            # evaluated once per aggregation (5x the work)
+            v = pl.col("v")
+            presence = (
+                pl.DataFrame({"v": series}).lazy()
+                .select(v=stripped(v)).with_row_index("row")
+                .select(**summary_exprs(v.is_not_null(), v, v.is_not_null(), show_values=show))
             )
             queries.append(presence)
             jobs.append((plan, entity))
