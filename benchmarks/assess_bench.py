@@ -1,5 +1,8 @@
 """`assess` at full leak scale: 491,840 patients, persons found vs the truth, time, peak RSS.
 
+The export (28 labs, as in the leak) is generated once and cached under ``bench-data/``;
+``sentinelle assess`` runs in a child process whose tree is polled for its peak RSS.
+
     python benchmarks/assess_bench.py [--patients 491840]
 """
 
@@ -7,40 +10,35 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+import _common as C
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--patients", type=int, default=491_840)
-    args = parser.parse_args()
+def run(patients: int = 491_840, where: Path | None = None) -> str:
+    export = C.synth(C.data_dir(where) / f"export_{patients}_28labs.csv", patients, labs=28)
+    truth = C.load_truth(export)
     with tempfile.TemporaryDirectory(prefix="sentinelle-assess-") as tmp:
-        export, truth_path, out = Path(tmp) / "export.csv", Path(tmp) / "truth.json", Path(tmp) / "out"
-        subprocess.run([str(BIN / "sentinelle"), "synth", "--patients", str(args.patients),
-                        "--labs", "28", "--seed", "2021", "--out", str(export),
-                        "--truth", str(truth_path)], check=True)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        started = time.perf_counter()
-        subprocess.run([str(BIN / "sentinelle"), "assess", str(export), "--out", str(out)],
-                       check=True, stdout=subprocess.DEVNULL)
-        elapsed = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        truth = json.loads(truth_path.read_text())
-        got = json.loads((out / "assessment.json").read_text())
-        print("| patients | records | persons found | persons (truth) | error | seconds | peak RSS (MB) |")
-        print("|---:|---:|---:|---:|---:|---:|---:|")
-        err = (got["persons"] - truth["persons"]) / truth["persons"]
-        rss = f"{peak / 1024:,.0f}" if peak > before else f"<= {before / 1024:,.0f}"
-        print(f"| {args.patients:,} | {got['records']:,} | {got['persons']:,} | "
-              f"{truth['persons']:,} | {err:+.3%} | {elapsed:,.1f} | {rss} |")
+        out = Path(tmp) / "out"
+        r = C.run_measured([C.SENTINELLE, "assess", str(export), "--out", str(out)])
+        got = json.loads((out / "assessment.json").read_text(encoding="utf-8"))
+    err = (got["persons"] - truth["persons"]) / truth["persons"]
+    return C.md_table(
+        ["patients", "records", "persons found", "persons (truth)", "error", "seconds",
+         "peak RSS (MB)"],
+        [[f"{patients:,}", f"{got['records']:,}", f"{got['persons']:,}",
+          f"{truth['persons']:,}", f"{err:+.3%}", C.num(r.seconds), C.num(C.mb(r.rss), 0)]],
+        "rrrrrrr")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=491_840)
+    args = parser.parse_args(argv)
+    print(run(args.patients))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

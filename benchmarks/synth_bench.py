@@ -19,7 +19,7 @@ import textwrap
 
 _CHILD = textwrap.dedent(
     """
-    import json, resource, sys, tempfile, time
+    import json, sys, tempfile, time
     from pathlib import Path
     from sentinelle.synth import SynthConfig, generate
 
@@ -31,7 +31,8 @@ _CHILD = textwrap.dedent(
         truth = generate(SynthConfig(patients=patients, seed=seed, **extra), out)
         seconds = time.perf_counter() - t
         size = out.stat().st_size
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # VmHWM, not ru_maxrss: the latter survives execve and may report the parent's peak
+    rss = int([l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]) * 1024
     print("@@" + json.dumps({"patients": patients, "rows": truth.records, "bytes": size,
                              "seconds": seconds, "rss": rss, "persons": truth.persons}))
     """
