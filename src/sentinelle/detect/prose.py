@@ -124,6 +124,12 @@ def _label_entity(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _is_stop(token: str) -> bool:
+    return fold(token) in _STOP
+
+
+@lru_cache(maxsize=1 << 16)
 def _is_first_name(token: str) -> bool:
     names = load_first_names()
     folded = fold(token.strip(".")).strip()
@@ -201,7 +207,7 @@ def _names(text: str) -> list[ProseHit]:
     out: list[ProseHit] = []
     for m in _NAME_RUN.finditer(text):
         tokens = m.group().split(" ")
-        if any(fold(t) in _STOP for t in tokens):
+        if any(_is_stop(t) for t in tokens):
             continue
         caps = [bool(_ALL_CAPS.match(t)) and len(t) > 1 for t in tokens]
         # a surname in capitals, and a known first name (in capitals or capitalised)
