@@ -13,7 +13,7 @@ from sentinelle.inventory.sample import populate
 from sentinelle.inventory.schema import metadata
 from sentinelle.report.model import ColumnReport, EntityStats, FileReport
 
-HEAD = "0001"
+HEAD = "0002"
 
 
 def rep(path: str, risk: RiskLevel, entities: dict[str, int] | None = None,
@@ -55,6 +55,13 @@ def test_migrations_upgrade_from_empty(inventory_url):
             for name, table in metadata.tables.items():
                 cols = {c["name"] for c in sa.inspect(conn).get_columns(name)}
                 assert cols == set(table.columns.keys()), name
+                # and index by index (the pg_trgm path index is backend-specific, migration 0002)
+                made = {i["name"]: tuple(i["column_names"])
+                        for i in sa.inspect(conn).get_indexes(name)
+                        if not i.get("duplicates_constraint")}  # PostgreSQL: UNIQUE
+                made.pop("ix_files_path_trgm", None)
+                declared = {i.name: tuple(c.name for c in i.columns) for i in table.indexes}
+                assert made == declared, name
     finally:
         engine.dispose()
 

@@ -77,3 +77,60 @@ def test_empty_inventory(tmp_path):
             assert c.get(url).status_code == 200, url
         assert "No scan yet" in c.get("/").text
         assert "No file matches" in c.get("/files").text
+
+
+def test_list_answers_cached_per_question_until_the_next_scan(tmp_path):
+    with Inventory(tmp_path / "inv.sqlite") as inv:
+        _record(inv, 0, 30)
+        app = create_app(inv, cache_seconds=0)
+        with TestClient(app, base_url="http://127.0.0.1") as c:
+            first = c.get("/api/files?risk=none&sort=size&order=asc")
+            hits = app.state.responses.hits
+            # the same question, parameters in another order and an ignored token: a hit
+            again = c.get("/api/files?order=asc&sort=size&risk=none&token=whatever")
+            assert again.content == first.content
+            assert app.state.responses.hits == hits + 1
+            assert c.get("/api/files?risk=none&sort=size").content != first.content
+            html = c.get("/files?risk=none").text
+            assert c.get("/files?risk=none").text == html
+            total = c.get("/api/files").json()["total"]
+            _record(inv, 30, 7)  # a new scan: no answer of the previous one is served
+            assert c.get("/api/files").json()["total"] == total + 7
+            assert c.get("/api/files?order=asc&sort=size&risk=none").json()["total"] \
+                >= first.json()["total"]
+            assert f"of {total + 7}" in c.get("/files").text
+
+
+def test_counts_come_from_the_matrix_without_search(tmp_path):
+    with Inventory(tmp_path / "inv.sqlite") as inv:
+        _record(inv, 0, 40)
+        calls = []
+        count_files = inv.count_files
+        inv.count_files = lambda flt: calls.append(flt) or count_files(flt)
+        app = create_app(inv, cache_seconds=0)
+        with TestClient(app, base_url="http://127.0.0.1") as c:
+            for url in ("/api/files?risk=high", "/api/files?min_risk=low&entity=NIR",
+                        "/files?entity=PHONE"):
+                assert c.get(url).status_code == 200
+            assert calls == []
+            n = c.get("/api/files?q=lab0").json()["total"]
+            c.get("/api/files?q=lab0&sort=path")
+            assert len(calls) == 1 and n == inv.list_files(calls[0]).total
+
+
+def test_worker_app_from_environment(tmp_path, monkeypatch):
+    from sentinelle.serve.server import ENV_DB, ENV_HOST, ENV_TOKEN, app_from_environment
+
+    with Inventory(tmp_path / "inv.sqlite") as inv:
+        _record(inv, 0, 5)
+    monkeypatch.setenv(ENV_DB, f"sqlite:///{tmp_path / 'inv.sqlite'}")
+    monkeypatch.setenv(ENV_HOST, "127.0.0.1")
+    monkeypatch.setenv(ENV_TOKEN, "t" * 40)
+    app = app_from_environment()
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as c:
+            assert c.get("/api/files").status_code == 401
+            ok = c.get("/api/files", headers={"authorization": "Bearer " + "t" * 40})
+            assert ok.status_code == 200 and ok.json()["total"] == 5
+    finally:
+        app.state.inventory.close()

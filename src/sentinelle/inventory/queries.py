@@ -7,6 +7,7 @@ range scan, not a table sort.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +39,37 @@ from sentinelle.inventory.views import (
 )
 
 MAX_PAGE = 1000
+FTS = sa.table("files_path_fts", sa.column("rowid"), sa.column("path"))
+TRIGRAM = 3  # a search shorter than a trigram cannot use the path index
+
+
+def _trigram_search(q: str | None, features: Features) -> bool:
+    """Whether the FTS5 trigram index can answer ``q``: 3 characters or more, ASCII only
+    (its LIKE folds case differently from ``lower()`` beyond ASCII, and misses there)."""
+    return q is not None and features.path_index == "fts5" and len(q) >= TRIGRAM \
+        and q.isascii()
+FEW_CANDIDATES = 5000  # path-index candidates under which a count starts from that index
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the schema offers beyond ``schema.metadata`` (backend-specific, migration 0002).
+
+    ``path_index``: ``"fts5"`` (SQLite trigram table), ``"trgm"`` (PostgreSQL pg_trgm GIN
+    index, used by the planner on its own) or None (path searches read every row).
+    """
+
+    path_index: str | None = None
+
+    @classmethod
+    def detect(cls, conn: Connection) -> Features:
+        if conn.dialect.name == "sqlite":
+            found = conn.execute(sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                         "AND name = 'files_path_fts'")).first()
+            return cls("fts5" if found else None)
+        found = conn.execute(sa.text("SELECT 1 FROM pg_indexes WHERE tablename = 'files' "
+                                     "AND indexname = 'ix_files_path_trgm'")).first()
+        return cls("trgm" if found else None)
 EVENT_KINDS = ("new_exposure", "risk_up", "risk_down", "gone", "too_old")
 
 
@@ -79,19 +111,48 @@ def scan_point(row: Any) -> ScanPoint:
                      files_hashed=int(row.files_hashed), incomplete=int(row.incomplete))
 
 
-def _conditions(flt: FileFilter) -> list[sa.ColumnElement[bool]]:
+def _conditions(flt: FileFilter, features: Features = Features(),
+                few: bool = True, holders_list: bool = False) -> list[sa.ColumnElement[bool]]:
+    """The WHERE terms of ``flt``, shaped so that a page walks the sort index and stops.
+
+    ``few``: the filters match few rows (see :func:`_few`): start from the entity and
+    trigram indexes and sort what they give, rather than walk the sort index to find them.
+    ``holders_list``: take an entity's holders from its index in any case (counts).
+    """
     conds: list[sa.ColumnElement[bool]] = []
     if not flt.include_gone:
         conds.append(files.c.gone == sa.false())
-    if flt.risk:
-        conds.append(files.c.risk_rank == rank(flt.risk))
+    level = rank(flt.risk) if flt.risk else None
     if flt.min_risk:
-        conds.append(files.c.risk_rank >= rank(flt.min_risk, "min_risk"))
+        least = rank(flt.min_risk, "min_risk")
+        if least == len(RISKS) - 1:
+            level = least if level in (None, least) else -1  # the top level: an equality
+        elif level is None and flt.sort != "risk" and not (flt.sort == "score" and not flt.desc):
+            # ``risk_rank + 0``: not an index term, so the planner walks the sort key's index
+            # (and stops after the page) instead of sorting the whole range of risk levels
+            conds.append(files.c.risk_rank + 0 >= least)
+        else:
+            conds.append(files.c.risk_rank >= least)
+    if level is not None:
+        conds.append(files.c.risk_rank == level)  # (gone, risk_rank, <sort key>, id) indexes
     if flt.entity:
-        holders = sa.select(file_entities.c.file_id).where(file_entities.c.entity == flt.entity)
-        conds.append(files.c.id.in_(holders))
+        if few or holders_list or (flt.sort in ("risk", "score") and not flt.desc):
+            # few holders, or lowest risk first (the holders of an entity come last on that
+            # index): take them from the entity index (one list) rather than probe a long walk
+            conds.append(files.c.id.in_(sa.select(file_entities.c.file_id)
+                                        .where(file_entities.c.entity == flt.entity)))
+        else:
+            # a primary-key probe per candidate row: the walk stops after the page
+            conds.append(sa.exists().where(file_entities.c.file_id == files.c.id,
+                                           file_entities.c.entity == flt.entity))
     if flt.q:
-        conds.append(sa.func.lower(files.c.path).contains(flt.q.lower(), autoescape=True))
+        needle = flt.q.lower()
+        if few and _trigram_search(needle, features):
+            # candidates from the trigram index ("_" and "%" are wildcards there, so they are
+            # a superset), then the exact test below on those rows only
+            conds.append(files.c.id.in_(sa.select(FTS.c.rowid)
+                                        .where(FTS.c.path.like(f"%{needle}%"))))
+        conds.append(sa.func.lower(files.c.path).contains(needle, autoescape=True))
     return conds
 
 
@@ -103,16 +164,97 @@ def _order(flt: FileFilter) -> list[sa.ColumnElement[Any]]:
     return [k.desc() if flt.desc else k.asc() for k in keys]
 
 
-def list_files(conn: Connection, flt: FileFilter) -> Page:
+def count_files(conn: Connection, flt: FileFilter, features: Features = Features()) -> int:
+    """How many files match the filters of ``flt`` (its sort and page do not matter).
+
+    A path search counts from the trigram index only when that index yields few candidates
+    (at most ``FEW_CANDIDATES``): for a needle in most paths, reading the rows is cheaper.
+    """
+    few = False
+    if flt.q and _trigram_search(flt.q, features):
+        probe = (sa.select(FTS.c.rowid).where(FTS.c.path.like(f"%{flt.q.lower()}%"))
+                 .limit(FEW_CANDIDATES + 1).subquery())
+        few = conn.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one() \
+            <= FEW_CANDIDATES
+    query = sa.select(sa.func.count()).select_from(files).where(
+        *_conditions(flt, features, few, holders_list=True))
+    return int(conn.execute(query).scalar_one())
+
+
+CountMatrix = dict[tuple[int, str | None], int]
+
+
+def count_matrix(conn: Connection) -> CountMatrix:
+    """Present files by (risk rank, entity or None for all): two grouped index scans.
+
+    Every list count without a path search or gone files follows from it
+    (:func:`count_from_matrix`), so a dashboard computes it once per scan.
+    """
+    present = files.c.gone == sa.false()
+    matrix: CountMatrix = {}
+    for level, n in conn.execute(sa.select(files.c.risk_rank, sa.func.count()).where(present)
+                                 .group_by(files.c.risk_rank)):
+        matrix[(int(level), None)] = int(n)
+    query = (sa.select(files.c.risk_rank, file_entities.c.entity, sa.func.count())
+             .join(files, files.c.id == file_entities.c.file_id).where(present)
+             .group_by(files.c.risk_rank, file_entities.c.entity))
+    for level, entity, n in conn.execute(query):
+        matrix[(int(level), str(entity))] = int(n)
+    return matrix
+
+
+def count_from_matrix(matrix: CountMatrix, flt: FileFilter) -> int | None:
+    """:func:`count_files` from :func:`count_matrix`, or None when ``flt`` needs the rows."""
+    if flt.q or flt.include_gone:
+        return None
+    levels = range(len(RISKS))
+    if flt.risk:
+        levels = range(rank(flt.risk), rank(flt.risk) + 1)
+    if flt.min_risk:
+        least = rank(flt.min_risk, "min_risk")
+        levels = range(max(least, levels.start), levels.stop)
+    return sum(matrix.get((level, flt.entity or None), 0) for level in levels)
+
+
+def _few(conn: Connection, flt: FileFilter, total: int) -> bool:
+    """Whether the ``total`` matches of ``flt`` are few enough to be listed and sorted.
+
+    Walking the sort index reads about ``(offset + limit) * present / total`` rows before
+    the page is complete; starting from the matches costs about ``total`` (times a sort).
+    """
+    if not (flt.q or flt.entity):
+        return False
+    present = conn.execute(sa.select(sa.func.count()).select_from(files)
+                           .where(files.c.gone == sa.false())).scalar_one()
+    return 4 * total * total < (flt.offset + flt.limit) * max(1, int(present))
+
+
+def page_query(flt: FileFilter, features: Features = Features(),
+               few: bool = False) -> sa.Select[Any]:
+    """The SELECT of one page (``few``: see :func:`_few`)."""
+    conds = _conditions(flt, features, few)
+    order = _order(flt)
+    if not flt.offset:
+        return sa.select(files).where(*conds).order_by(*order).limit(flt.limit)
+    # a later page: skip rows on the index alone (ids), then read only the page's rows
+    ids = (sa.select(files.c.id).where(*conds).order_by(*order).offset(flt.offset)
+           .limit(flt.limit).subquery())
+    return sa.select(files).join(ids, ids.c.id == files.c.id).order_by(*order)
+
+
+def list_files(conn: Connection, flt: FileFilter, features: Features = Features(),
+               total: int | None = None) -> Page:
+    """One page of the list; ``total`` is the :func:`count_files` answer when already known."""
     if not 1 <= flt.limit <= MAX_PAGE:
         raise ConfigError(f"limit must be between 1 and {MAX_PAGE}, not {flt.limit}")
     if flt.offset < 0:
         raise ConfigError(f"offset must not be negative, not {flt.offset}")
-    conds = _conditions(flt)
-    order = _order(flt)
-    total = conn.execute(sa.select(sa.func.count()).select_from(files).where(*conds)).scalar_one()
-    rows = conn.execute(sa.select(files).where(*conds).order_by(*order)
-                        .offset(flt.offset).limit(flt.limit)).all()
+    _order(flt)  # an unknown sort key is refused before anything is counted
+    if total is None:
+        total = count_files(conn, flt, features)
+    if total <= flt.offset:  # nothing to list: do not walk an index to find out
+        return Page(items=[], total=int(total), offset=flt.offset, limit=flt.limit)
+    rows = conn.execute(page_query(flt, features, _few(conn, flt, total))).all()
     return Page(items=[file_row(r) for r in rows], total=int(total), offset=flt.offset,
                 limit=flt.limit)
 
@@ -188,5 +330,23 @@ def assessment_links(conn: Connection) -> list[AssessmentLink]:
             for r in rows]
 
 
-__all__ = ["EVENT_KINDS", "assessment_links", "file_detail", "file_row", "file_rows", "history",
-           "list_files", "overview", "rank", "scan_point", "scan_points", "utc"]
+__all__ = [
+    "EVENT_KINDS",
+    "CountMatrix",
+    "Features",
+    "assessment_links",
+    "count_files",
+    "count_from_matrix",
+    "count_matrix",
+    "file_detail",
+    "file_row",
+    "file_rows",
+    "history",
+    "list_files",
+    "overview",
+    "page_query",
+    "rank",
+    "scan_point",
+    "scan_points",
+    "utc",
+]

@@ -7,7 +7,10 @@ an entity with their *masked* preview, read errors, and a change log. Never a ra
 scan runs without ``--show-values`` and only counts, masked shapes and paths are written.
 
 The Alembic migrations in ``sentinelle/inventory/migrations`` create these tables; keep both in
-step (a new column is a new migration).
+step (a new column or index is a new migration). Not declared here because they depend on
+the backend (migration 0002): the substring index on ``files.path`` for the path search, an
+FTS5 trigram table ``files_path_fts`` with its triggers on SQLite, a ``pg_trgm`` GIN index on
+``lower(path)`` on PostgreSQL when the extension is available.
 """
 
 from __future__ import annotations
@@ -82,6 +85,11 @@ files = sa.Table(
     sa.Index("ix_files_mtime", "gone", "mtime", "id"),
     sa.Index("ix_files_last_seen", "gone", "last_seen", "id"),
     sa.Index("ix_files_path", "gone", "path"),
+    # one risk level x each other sort key (migration 0002)
+    sa.Index("ix_files_risk_path", "gone", "risk_rank", "path", "id"),
+    sa.Index("ix_files_risk_size", "gone", "risk_rank", "size", "id"),
+    sa.Index("ix_files_risk_mtime", "gone", "risk_rank", "mtime", "id"),
+    sa.Index("ix_files_risk_last_seen", "gone", "risk_rank", "last_seen", "id"),
 )
 
 file_entities = sa.Table(

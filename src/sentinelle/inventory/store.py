@@ -56,6 +56,11 @@ class Inventory:
         self.engine = create_engine(self.url)
         try:
             migrate(self.engine)
+            with self._read() as conn:
+                self.features = queries.Features.detect(conn)
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise self._fail(exc, "open the inventory") from None
         except BaseException:
             self.engine.dispose()
             raise
@@ -90,12 +95,29 @@ class Inventory:
         except SQLAlchemyError as exc:
             raise self._fail(exc, "read the overview") from None
 
-    def list_files(self, flt: FileFilter) -> Page:
+    def list_files(self, flt: FileFilter, total: int | None = None) -> Page:
+        """A page of files; pass ``total`` (from :meth:`count_files`) to skip counting again."""
         try:
             with self._read() as conn:
-                return queries.list_files(conn, flt)
+                return queries.list_files(conn, flt, self.features, total)
         except SQLAlchemyError as exc:
             raise self._fail(exc, "list files") from None
+
+    def count_matrix(self) -> queries.CountMatrix:
+        """Present files by (risk rank, entity or None): see :func:`queries.count_matrix`."""
+        try:
+            with self._read() as conn:
+                return queries.count_matrix(conn)
+        except SQLAlchemyError as exc:
+            raise self._fail(exc, "count files") from None
+
+    def count_files(self, flt: FileFilter) -> int:
+        """How many files match the filters of ``flt`` (sort, offset and limit ignored)."""
+        try:
+            with self._read() as conn:
+                return queries.count_files(conn, flt, self.features)
+        except SQLAlchemyError as exc:
+            raise self._fail(exc, "count files") from None
 
     def file_detail(self, file_id: int) -> FileDetail | None:
         try:

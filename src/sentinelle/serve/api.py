@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
+from sentinelle.inventory.queries import count_from_matrix
 from sentinelle.inventory.views import AssessmentLink, Overview, Page
 from sentinelle.serve.models import (
     AssessmentOut,
@@ -36,10 +39,21 @@ def read_overview(request: Request) -> Overview:
 
 
 def read_files(request: Request, query: FileQuery) -> Page:
+    """A page of the list; its total is counted once per filter until the next scan."""
     flt = query.to_filter()
-    key = ("files", flt.risk, flt.min_risk, flt.entity, flt.q, flt.include_gone, flt.sort,
-           flt.desc, flt.offset, flt.limit)
-    return request.app.state.cache.get(key, lambda: inventory(request).list_files(flt))
+    counts = request.app.state.counts
+    # risk x entity counts for every filter without a path search, in one query per scan
+    total = count_from_matrix(counts.get(("matrix",), inventory(request).count_matrix), flt)
+    if total is None:
+        key = ("count", flt.risk, flt.min_risk, flt.entity, flt.q, flt.include_gone)
+        total = counts.get(key, lambda: inventory(request).count_files(flt))
+    return inventory(request).list_files(flt, total=total)
+
+
+def query_key(kind: str, request: Request, query: FileQuery) -> tuple[Any, ...]:
+    """A cache key for a whole answer: the parsed query (so no token, no parameter order)."""
+    return (kind, request.scope.get("root_path", ""),
+            tuple(sorted(query.model_dump(mode="json").items())))
 
 
 def assessment_out(request: Request, link: AssessmentLink) -> AssessmentOut:
@@ -57,8 +71,16 @@ def api_overview(request: Request) -> OverviewOut:
 
 
 @router.get("/files", response_model=PageOut, summary="Files, filtered, sorted and paginated")
-def api_files(request: Request, query: Annotated[FileQuery, Query()]) -> PageOut:
-    return PageOut.model_validate(read_files(request, query))
+async def api_files(request: Request, query: Annotated[FileQuery, Query()]) -> Response:
+    # the serialised answer is kept until the next scan (ReadCache): a repeated query is
+    # answered on the event loop, with neither SQL nor validation; a new one in a thread
+    key = query_key("api/files", request, query)
+    cache = request.app.state.responses
+    body = cache.cached(key)
+    if body is None:
+        body = await run_in_threadpool(cache.get, key, lambda: PageOut.model_validate(
+            read_files(request, query)).model_dump_json().encode())
+    return Response(body, media_type="application/json")
 
 
 @router.get("/files/{file_id}", response_model=FileDetailOut, responses=_404,
@@ -94,6 +116,7 @@ __all__ = [
     "FileId",
     "assessment_out",
     "inventory",
+    "query_key",
     "read_files",
     "read_overview",
     "router",

@@ -90,7 +90,8 @@ def create_app(inventory: Any, token: str | None = None, *, host: str = DEFAULT_
     ``host`` is where the server will listen: a non-loopback host needs ``token``
     (:class:`ConfigError` otherwise). With a token every request must carry it; without one,
     only loopback ``Host`` names are answered (``allowed_hosts`` overrides that list).
-    The overview and file-list answers are kept until the inventory records a new scan,
+    The overview, the file-list totals and whole file-list answers are kept until the
+    inventory records a new scan,
     which is checked at most every ``cache_seconds`` (:class:`ReadCache`).
     """
     token = token or None
@@ -102,6 +103,10 @@ def create_app(inventory: Any, token: str | None = None, *, host: str = DEFAULT_
     app.state.inventory = inventory
     app.state.templates = make_environment()
     app.state.cache = ReadCache(inventory, recheck=cache_seconds)
+    # file-list totals per filter (small) and whole file-list answers (bytes), both until
+    # the next scan: the list changes only when a scan is recorded
+    app.state.counts = ReadCache(inventory, size=20_000, recheck=cache_seconds)
+    app.state.responses = ReadCache(inventory, size=2_000, recheck=cache_seconds)
     app.include_router(api.router)
     app.include_router(pages.router)
     static = files("sentinelle.serve") / "static"

@@ -51,6 +51,21 @@ class ReadCache:
             self._token, self._checked = token, now
         return token
 
+    def cached(self, key: Hashable) -> Any | None:
+        """The stored answer for ``key`` if there is one (None otherwise); never computes.
+
+        Cheap enough for the event loop: the server answers repeated questions without a
+        worker thread (the state token is re-read at most every ``recheck`` seconds).
+        """
+        if self._current() is None:
+            return None
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+        return None
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached answer for ``key``, or ``compute()`` (stored if the inventory is stable)."""
         token = self._current()

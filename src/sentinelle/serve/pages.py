@@ -10,6 +10,7 @@ from importlib.resources import files
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from sentinelle.entities import Entity
@@ -19,6 +20,7 @@ from sentinelle.serve.api import (
     FileId,
     assessment_out,
     inventory,
+    query_key,
     read_files,
     read_overview,
 )
@@ -52,15 +54,27 @@ def overview_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/files", summary="File list page", **_HTML)
-def files_page(request: Request, query: Annotated[FileQuery, Query()]) -> HTMLResponse:
+async def files_page(request: Request, query: Annotated[FileQuery, Query()]) -> HTMLResponse:
+    # a repeated question is answered on the event loop; a new one in a worker thread
+    # (SQL and rendering), and kept until the next scan
+    key = query_key("files", request, query)
+    cache = request.app.state.responses
+    body = cache.cached(key)
+    if body is None:
+        body = await run_in_threadpool(cache.get, key, lambda: _files_html(request, query))
+    return HTMLResponse(body)
+
+
+def _files_html(request: Request, query: FileQuery) -> bytes:
     page = read_files(request, query)
     last = min(page.offset + len(page.items), page.total)
     prev_offset = max(0, query.offset - query.limit) if query.offset > 0 else None
     next_offset = query.offset + query.limit if query.offset + query.limit < page.total else None
-    return render(request, "files.html", page=page, query=query, nav="files",
+    return bytes(render(request, "files.html", page=page, query=query, nav="files",
                   first=page.offset + 1 if page.items else 0, last=last,
                   prev_offset=prev_offset, next_offset=next_offset,
-                  risks=RISK_LEVELS, entities=[e.value for e in Entity], sorts=FILE_SORTS)
+                  risks=RISK_LEVELS, entities=[e.value for e in Entity],
+                  sorts=FILE_SORTS).body)
 
 
 @router.get("/files/{file_id}", summary="File page", **_HTML)

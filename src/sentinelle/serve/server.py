@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -19,13 +20,55 @@ def uvicorn_config(app: Any, host: str, port: int, **kwargs: Any) -> uvicorn.Con
     # for a shared terminal or journal. No "Server" header, no proxy headers trusted.
     options: dict[str, Any] = {"host": host, "port": port, "access_log": False,
                                "server_header": False, "proxy_headers": False,
-                               "log_level": "warning", "lifespan": "off"}
+                               "log_level": "warning", "lifespan": "off",
+                               # browsers and API clients keep their connection between
+                               # pages: closing it after 5 s idle races their next request
+                               "timeout_keep_alive": 30}
     options.update(kwargs)
     return uvicorn.Config(app, **options)
 
 
-def run(app: Any, host: str, port: int) -> None:
-    """Serve ``app`` until interrupted (Ctrl-C)."""
+FACTORY = "sentinelle.serve.server:app_from_environment"
+ENV_DB, ENV_HOST, ENV_TOKEN = "SENTINELLE_SERVE_DB", "SENTINELLE_SERVE_HOST", "SENTINELLE_TOKEN"
+
+
+def app_from_environment() -> Any:
+    """The app of one worker process of ``serve --workers N`` (uvicorn imports it by name).
+
+    Each worker opens its own inventory (``SENTINELLE_SERVE_DB``) and checks its own token
+    (``SENTINELLE_TOKEN``); they share nothing else, their caches follow the same scans.
+    """
+    from sentinelle.inventory.store import Inventory
+    from sentinelle.serve.app import create_app
+
+    host = os.environ.get(ENV_HOST, "127.0.0.1")
+    return create_app(Inventory(os.environ[ENV_DB]), token=os.environ.get(ENV_TOKEN) or None,
+                      host=host)
+
+
+def run(app: Any, host: str, port: int, *, workers: int = 1, db_url: str | None = None,
+        token: str | None = None) -> None:
+    """Serve ``app`` until interrupted (Ctrl-C).
+
+    ``workers`` > 1: that many processes (uvicorn's supervisor), each building its own app
+    from ``db_url`` and ``token`` (passed down through the environment, never argv).
+    """
+    if workers > 1:
+        if db_url is None:
+            raise ConfigError("several workers need the inventory URL")
+        os.environ[ENV_DB], os.environ[ENV_HOST] = db_url, host
+        if token:
+            os.environ[ENV_TOKEN] = token
+        config = uvicorn_config(FACTORY, host, port, factory=True, workers=workers)
+        try:
+            from uvicorn.supervisors import Multiprocess
+
+            sock = config.bind_socket()
+            Multiprocess(config, sockets=[sock]).run()
+        except (SystemExit, OSError):
+            raise ConfigError(f"cannot listen on {host}:{port} (address in use or not "
+                              "available on this machine)") from None
+        return
     server = uvicorn.Server(uvicorn_config(app, host, port))
     try:
         server.run()
@@ -61,4 +104,4 @@ def running(app: Any, host: str = "127.0.0.1", port: int | None = None,
         thread.join(timeout)
 
 
-__all__ = ["free_port", "run", "running", "uvicorn_config"]
+__all__ = ["FACTORY", "app_from_environment", "free_port", "run", "running", "uvicorn_config"]
