@@ -92,7 +92,7 @@ def _by_source(rec: pl.DataFrame, names: list[str]) -> dict[str, dict[str, Any]]
     if rec["finess"].is_not_null().any():
         rows = (rec.filter(pl.col("finess").is_not_null()).group_by("finess")
                 .agg(records=pl.len(), persons=pl.col("person").n_unique(),
-                     name=pl.col("lab_name").drop_nulls().mode().first())
+                     name=pl.col("lab_name").drop_nulls().mode().min())
                 .sort("finess"))
         return {r["finess"]: {"kind": "lab", "finess": r["finess"], "name": r["name"],
                               "records": r["records"], "persons": r["persons"]}

@@ -12,15 +12,19 @@ import typer
 from rich.console import Console
 
 from sentinelle import __version__
+from sentinelle.atomic import write_text
 from sentinelle.cli.assess import assess_command
+from sentinelle.cli.notify import notify_command
 from sentinelle.cli.progress import BarProgress
+from sentinelle.cli.protect import protect_command, purge_command, trace_command
+from sentinelle.cli.serve import serve_command
 from sentinelle.cli.synth import synth_command
+from sentinelle.cli.watch import watch_command
 from sentinelle.entities import RiskLevel
 from sentinelle.errors import SentinelleError
 from sentinelle.readers.base import ReadOptions
 from sentinelle.report.terminal import render
 from sentinelle.report.write import dumps
-from sentinelle.atomic import write_text
 from sentinelle.scanning.engine import ScanConfig, scan
 
 app = typer.Typer(
@@ -92,11 +96,17 @@ def scan_command(
     all_files: Annotated[bool, typer.Option("--all", help="List files without findings too (text format).")] = False,
     encoding: Annotated[str | None, typer.Option(help="Force the input encoding instead of sniffing.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Local worker processes over files (default: all cores; 1 = in-process).")] = None,
+    cluster: Annotated[str | None, typer.Option("--cluster", help="Scan on a Dask cluster: scheduler address (tcp://HOST:8786) or local:N for a local cluster of N processes.")] = None,
 ) -> None:
     """Scan files for French patient data and report what, where, how much, how bad."""
     err = Console(stderr=True)
+    if workers is not None and cluster is not None:
+        raise typer.BadParameter("use --workers or --cluster, not both", param_hint="--cluster")
+    if cluster is not None and not cluster.strip():
+        raise typer.BadParameter("empty address", param_hint="--cluster")
     config = ScanConfig(show_values=show_values, engine=engine.value,
-                        read=ReadOptions(encoding=encoding))
+                        read=ReadOptions(encoding=encoding), workers=workers, cluster=cluster)
     try:
         with BarProgress(err, enabled=not quiet and err.is_terminal) as progress:
             report = scan(paths, config, progress=progress)
@@ -122,6 +132,12 @@ def scan_command(
 
 app.command("synth")(synth_command)
 app.command("assess")(assess_command)
+app.command("protect")(protect_command)
+app.command("trace")(trace_command)
+app.command("purge")(purge_command)
+app.command("notify")(notify_command)
+app.command("serve")(serve_command)
+app.command("watch")(watch_command)
 
 
 def main() -> None:

@@ -61,7 +61,7 @@ def _features(v: pl.Expr) -> dict[str, pl.Expr]:
     """Aggregations over ``v`` (stripped values, null where empty), one value each."""
     compact = v.str.replace_all(r"[\s.\-/]", "")
     lens = compact.str.len_chars()
-    mode = lens.drop_nulls().mode().first()
+    mode = lens.drop_nulls().mode().min()  # ties: the smallest (mode() order varies per process)
     return {
         "n": v.count(),
         "distinct": v.drop_nulls().n_unique(),

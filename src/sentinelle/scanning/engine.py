@@ -3,13 +3,18 @@
 ``scan()`` is the library entry point behind ``sentinelle scan``. A file that cannot be read
 gets an error entry (naming the file and what is wrong) and is listed in the report's
 ``incomplete`` section; the scan goes on with the rest.
+
+Sources are scanned in this process, on local worker processes (``ScanConfig.workers``,
+:mod:`sentinelle.scanning.parallel`) or on a Dask cluster (``ScanConfig.cluster``,
+:mod:`sentinelle.scanning.cluster`); :func:`scan_source` is the unit of work in every mode
+and results are merged in listing order, so the report does not depend on the mode.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -19,13 +24,14 @@ from sentinelle import __version__
 from sentinelle.detect.columns import ColumnPlan, classify_table
 from sentinelle.detect.text import TextDetector
 from sentinelle.entities import Entity
-from sentinelle.errors import InputError, SentinelleError
+from sentinelle.errors import ConfigError, InputError, SentinelleError
 from sentinelle.readers import read_source
 from sentinelle.readers.base import ReadOptions, Skip, Source, Table, Text
 from sentinelle.report.model import FileReport, Location, ScanReport
 from sentinelle.scanning.accumulate import FileAccumulator
-from sentinelle.scanning.sources import Skipped, iter_sources
+from sentinelle.scanning.sources import Skipped
 from sentinelle.scanning.tables import scan_table_chunk
+
 
 class Progress(Protocol):
     """What a progress display gets told (the CLI shows a rich progress bar)."""
@@ -44,6 +50,19 @@ class ScanConfig:
     sample_rows: int = 1000
     engine: str = "auto"  # text engine: auto | hyperscan | re2 | polars | re
     min_confidence: float = 0.5
+    #: Local worker processes over files: 1 = in-process (the library default), ``None`` =
+    #: every usable core, in-process when the work is too small to pay for a pool
+    #: (see :mod:`sentinelle.scanning.parallel`). Results never depend on it.
+    workers: int | None = 1
+    #: A Dask scheduler address (``tcp://host:8786``) or ``local:N`` for a LocalCluster of N
+    #: processes; overrides ``workers`` (see :mod:`sentinelle.scanning.cluster`).
+    cluster: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.workers is not None and self.workers < 1:
+            raise ConfigError(f"workers must be at least 1 (got {self.workers})")
+        if self.cluster is not None and not self.cluster.strip():
+            raise ConfigError("cluster address is empty")
 
 
 def _scan_text_chunk(chunk: Text, acc: FileAccumulator, detector: TextDetector) -> None:
@@ -87,7 +106,7 @@ def scan_source(
             if isinstance(item, Source):
                 if depth + 1 > config.read.max_depth:
                     reason = f"nested deeper than {config.read.max_depth} levels, not read"
-                    nested.append(_failed(item.path, reason))
+                    nested.append(failed_report(item.path, reason))
                     continue
                 reports = scan_source(item, config, detector, depth=depth + 1)
                 if reports and item.path in pending:
@@ -124,14 +143,15 @@ def scan_source(
     except SentinelleError as exc:
         main.acc.errors.append(str(exc))
         used = True
-    nested += [_failed(path, "; ".join(reasons)) for path, reasons in pending.items()]
+    nested += [failed_report(path, "; ".join(reasons)) for path, reasons in pending.items()]
     reports = [p.acc.finish() for p in parts.values()]
     if used or not (parts or nested):
         reports.insert(0, main.acc.finish())
     return reports + nested
 
 
-def _failed(path: str, reason: str) -> FileReport:
+def failed_report(path: str, reason: str) -> FileReport:
+    """A report for a file that could not be scanned at all (listed as incomplete)."""
     acc = FileAccumulator(path=path)
     acc.errors.append(reason)
     return acc.finish()
@@ -143,27 +163,44 @@ def scan(
     *,
     progress: Progress | None = None,
 ) -> ScanReport:
-    """Scan files and directories (recursively) and return the report object."""
+    """Scan files and directories (recursively) and return the report object.
+
+    Sources are scanned in-process, on local worker processes (``config.workers``) or on a
+    Dask cluster (``config.cluster``); the report is the same in every mode (bar
+    ``elapsed``): results are put back in the order the sources were listed.
+    """
+    from sentinelle.scanning.parallel import Job, list_jobs, run_jobs
+
     config = config or ScanConfig()
-    detector = TextDetector(engine=config.engine, min_confidence=config.min_confidence)
     started = time.perf_counter()
+    items = list_jobs(paths)
+    jobs = [i for i in items if isinstance(i, Job)]
+    if progress:
+        progress.start(len(jobs), sum(j.size for j in jobs))
+    results = run_jobs(jobs, config, progress)
     files: list[FileReport] = []
     incomplete: list[dict[str, str]] = []
-    items = list(iter_sources(paths))
-    if progress:
-        sizes = [i.size or 0 for i in items if isinstance(i, Source)]
-        progress.start(len(sizes), sum(sizes))
     for item in items:
         if isinstance(item, Skipped):
             incomplete.append({"path": item.path, "reason": item.reason})
             continue
-        for report in scan_source(item, config, detector):
+        for report in results[item.index]:
             files.append(report)
             incomplete += [{"path": report.path, "reason": e} for e in report.errors]
-        if progress:
-            progress.advance(item.path, item.size or 0)
     return ScanReport(files=files, version=__version__, incomplete=incomplete,
                       elapsed=time.perf_counter() - started)
 
 
-__all__ = ["Progress", "ScanConfig", "scan", "scan_source"]
+def scan_serial(jobs: Sequence[Source], config: ScanConfig,
+                done: Callable[[int], None] | None = None) -> list[list[FileReport]]:
+    """Scan ``jobs`` one after the other in this process; ``done(i)`` after each."""
+    detector = TextDetector(engine=config.engine, min_confidence=config.min_confidence)
+    results: list[list[FileReport]] = []
+    for i, source in enumerate(jobs):
+        results.append(scan_source(source, config, detector))
+        if done:
+            done(i)
+    return results
+
+
+__all__ = ["Progress", "ScanConfig", "failed_report", "scan", "scan_serial", "scan_source"]
