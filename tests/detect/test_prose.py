@@ -86,10 +86,15 @@ def test_every_identifying_field_of_free_text_formats(export_factory, fmt: str, 
     assert got == want
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "fhir"])
+@pytest.mark.parametrize(
+    "fmt",
+    ["csv", "tsv", "json", "ndjson", "fhir", "xlsx", "parquet", "sqlite", "sql", "hl7", "hprim",
+     "hprim-net"],
+)
 def test_every_identifying_column_of_table_formats(export_factory, fmt: str) -> None:
-    """Nested paths read by their last step ("address.postalCode", "name.use"), digits glued
-    to header words split ("EXAMEN4"), "MT" is the treating doctor: counts match the truth."""
+    """Every format the generator writes, scanned: each entity's count equals the truth's
+    (nested paths read by their last step, "EXAMEN4" an exam, "MT" the treating doctor,
+    message formats' repeated doctors, address lines and blood typings)."""
     path, truth = export_factory(patients=400, seed=7, format=fmt)
     report = scan([path], ScanConfig())
     got: dict[str, int] = {}

@@ -74,6 +74,7 @@ EXPECTED = {
     N.H_RPPS: valid_rpps(0),
     N.H_ADELI: None,
     N.H_MEDECIN: "MEDECIN PAUL",
+    N.H_ETABLISSEMENT: None,
     N.H_TEXTE: "Compte rendu de biologie.\nPatiente enceinte, sérologie VIH positive.",
     N.H_GROUPE: None,
     N.H_RES: "Glycémie: 7.2 mmol/l [4.1-6.0] H\nContrôle à prévoir",
@@ -229,3 +230,13 @@ def test_long_line_and_mixed_encoding() -> None:
     assert table.encoding == "utf-8"
     assert table.frame[N.H_NOM].to_list()[-1] == "HÉLÈNE"
     assert table.warnings == [f"5 lines from line {300 * 18 + 2} not valid utf-8, read as cp1252"]
+
+
+def test_an_establishment_on_line_12_is_not_a_doctor_and_text_names_the_prescriber() -> None:
+    lines = report(0)
+    lines[11] = "LABM RENNES Nord"
+    lines.insert(12, "Prescripteur : LEBLANC R.")
+    (table,) = tables("\r\n".join(lines).encode("utf-8"))
+    got = table.frame.rows(named=True)
+    assert [r[N.H_ETABLISSEMENT] for r in got] == ["LABM RENNES Nord"]
+    assert [r[N.H_MEDECIN] for r in got] == ["LEBLANC R."]

@@ -28,7 +28,9 @@ results as ``label: value unit [low-high] flag`` lines in ``Notes résultats (RE
 values go one per cell to ``Groupe sanguin``. Lines 4 and 5 are ``Adresse`` and
 ``Complément adresse``. Line 6 is split into ``Code postal`` and ``Ville`` when it
 starts with five digits. Lines 11-12 go to ``RPPS``/``ADELI`` columns when shaped so
-(:mod:`sentinelle.readers._practitioner`), else to ``Médecin (lignes 11-12)``.
+(:mod:`sentinelle.readers._practitioner`), to ``Laboratoire / établissement`` when they
+name an establishment, else to ``Médecin (lignes 11-12)``, which also gets the doctors
+named on ``Prescripteur :`` / ``Médecin traitant :`` lines of the text (one per cell).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ H_DATE = "Date dossier (ligne 10)"
 H_RPPS = "RPPS médecin (lignes 11-12)"
 H_ADELI = "ADELI médecin (lignes 11-12)"
 H_MEDECIN = "Médecin (lignes 11-12)"
+H_ETABLISSEMENT = "Laboratoire / établissement (ligne 12)"
 H_TEXTE = "Compte rendu (texte)"
 H_RES = "Notes résultats (RES/TEX)"
 H_ADRESSE2 = "Complément adresse (ligne 5)"
@@ -81,7 +84,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(H_DATE),
     Column(H_RPPS, _SPILL),
     Column(H_ADELI, _SPILL),
-    Column(H_MEDECIN),
+    Column(H_MEDECIN, Layout.SPILL),
+    Column(H_ETABLISSEMENT),
     Column(H_TEXTE, sep="\n"),
     Column(H_GROUPE, _SPILL),
     Column(H_RES, sep="\n"),
@@ -89,6 +93,17 @@ COLUMNS: tuple[Column, ...] = (
 
 _MARKER = re.compile(r"^\s*\*{3,}\s*(LAB|FIN|FINFICHIER)\s*\*{3,}\s*$", re.IGNORECASE)
 _MARKER_BYTES = re.compile(rb"(?im)^[ \t]*\*{3,}[ \t]*(LAB|FIN|FINFICHIER)[ \t]*\*{3,}[ \t]*\r?$")
+#: Line 12 names the recipient; some labs put an establishment there instead.
+_ORGANISATION = re.compile(
+    r"\b(?:laboratoire|labo|labm|lbm|biologie|centre|clinique|h[oô]pital|chu|ch|cabinet|selarl|"
+    r"groupe|service)\b",
+    re.IGNORECASE,
+)
+#: A doctor named in the report text: "Prescripteur : DUPONT J.", "Médecin traitant : X".
+_DOCTOR_LINE = re.compile(
+    r"^\s*(?:prescripteur|m[ée]decin(?: traitant| prescripteur)?|dr)\s*:\s*(\S.*?)\s*$",
+    re.IGNORECASE,
+)
 _CP_CITY = re.compile(r"^\s*(\d{5})\s*(.*)$")
 
 
@@ -143,7 +158,14 @@ class _Report:
         rec.add(H_DATE, h[9])
         for value in h[10:12]:
             kind, ident = route(value)
+            if kind not in (RPPS, ADELI) and _ORGANISATION.search(ident):
+                rec.add(H_ETABLISSEMENT, ident)  # a lab or hospital, not a person
+                continue
             rec.add({RPPS: H_RPPS, ADELI: H_ADELI}.get(kind, H_MEDECIN), ident)
+        for line in self.text:
+            named = _DOCTOR_LINE.match(line)
+            if named:
+                rec.add(H_MEDECIN, named.group(1))
         rec.add(H_TEXTE, "\n".join(self.text))
         return rec
 
