@@ -22,7 +22,9 @@ demo: $(STAMP)
 	$(BIN)/sentinelle synth --patients $(DEMO_PATIENTS) --labs 6 --seed 2021 \
 		--out demo-out/export_megabus.csv --truth demo-out/truth.json
 	$(BIN)/sentinelle scan demo-out/export_megabus.csv --out-dir demo-out --fail-on never
+	$(BIN)/sentinelle assess demo-out/export_megabus.csv --out demo-out/assessment
 	@echo "Reports: demo-out/report.json demo-out/report.html demo-out/report.sarif"
+	@echo "Leak assessment: demo-out/assessment/{assessment.json,report.html,art33.md,art33.pdf}"
 
 test: $(STAMP)
 	./scripts/system-deps.sh
