@@ -264,3 +264,12 @@ def test_custom_lexicon_merges_duplicates() -> None:
     lexicon = HealthLexicon(tuple(entries))
     assert len(lexicon) == 2
     assert lexicon.categories("un FOO et bar7") == {"HIV", "CANCER", "DIABETES"}
+
+
+def test_a_routine_glucose_result_is_not_a_diabetes_mention() -> None:
+    from sentinelle.lexicon.folding import fold
+    from sentinelle.lexicon.health import load_health_lexicon
+
+    lexicon = load_health_lexicon()
+    assert lexicon.categories_folded(fold("Glycémie à jeun (GLY) : 1,10 g/L")) == set()
+    assert lexicon.categories_folded(fold("glycémie élevée")) == {"DIABETES"}
