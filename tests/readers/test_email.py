@@ -5,8 +5,8 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 import pytest
+from _mutations import mutated
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from sentinelle.errors import InputError, LimitExceeded, SentinelleError
 from sentinelle.readers import email as email_reader
@@ -151,23 +151,6 @@ def test_sniff(head: bytes, score: float) -> None:
 def test_empty() -> None:
     with pytest.raises(InputError, match="empty file"):
         list(email_reader.read(Source.from_bytes("e.eml", b"")))
-
-
-@st.composite
-def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
-    data = bytearray(seed)
-    for _ in range(draw(st.integers(1, 8))):
-        op = draw(st.sampled_from("fdit"))
-        pos = draw(st.integers(0, len(data)))
-        if op == "f" and pos < len(data):
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "d":
-            del data[pos : pos + draw(st.integers(1, 64))]
-        elif op == "i":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "t":
-            del data[pos:]
-    return bytes(data)
 
 
 def consume(source: Source, depth: int = 0) -> None:

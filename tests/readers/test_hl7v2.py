@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 
 import pytest
+from _mutations import mutated
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from stdnum import luhn
 
 from sentinelle.detect.columns import classify_table
@@ -311,23 +311,6 @@ def test_junk_read_directly(data: bytes, error: type[InputError], reason: str) -
         list(hl7v2.read(Source.from_bytes("junk.hl7", data)))
     assert str(info.value).startswith("junk.hl7: ") and reason in str(info.value)
     assert NIR0 not in str(info.value)
-
-
-@st.composite
-def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
-    data = bytearray(seed)
-    for _ in range(draw(st.integers(1, 8))):
-        op = draw(st.sampled_from("fdit"))
-        pos = draw(st.integers(0, len(data)))
-        if op == "f" and pos < len(data):
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "d":
-            del data[pos : pos + draw(st.integers(1, 64))]
-        elif op == "i":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "t":
-            del data[pos:]
-    return bytes(data)
 
 
 def consume(source: Source, depth: int = 0) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from _mutations import mutated
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from stdnum import luhn
 
 from sentinelle.detect.columns import classify_table
@@ -177,23 +177,6 @@ def test_junk() -> None:
         list(N.read(Source.from_bytes("j.hpm", f"{BODY0} {KEY0}\n".encode())))
     with pytest.raises(InputError, match="empty file"):
         list(N.read(Source.from_bytes("j.hpm", b"")))
-
-
-@st.composite
-def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
-    data = bytearray(seed)
-    for _ in range(draw(st.integers(1, 8))):
-        op = draw(st.sampled_from("fdit"))
-        pos = draw(st.integers(0, len(data)))
-        if op == "f" and pos < len(data):
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "d":
-            del data[pos : pos + draw(st.integers(1, 64))]
-        elif op == "i":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "t":
-            del data[pos:]
-    return bytes(data)
 
 
 SEED = "\r\n".join(report(0) + report(1) + ["****FINFICHIER****"]).encode("cp1252")

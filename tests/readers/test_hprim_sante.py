@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from _mutations import mutated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum import luhn
@@ -216,23 +217,6 @@ def test_junk_and_limits() -> None:
     with pytest.raises(LimitExceeded) as info:
         list(H.read(Source.from_bytes("j.hpr", endless.encode()), ReadOptions(max_line_bytes=500)))
     assert str(info.value) == "j.hpr: record at line 2 longer than 500 bytes"
-
-
-@st.composite
-def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
-    data = bytearray(seed)
-    for _ in range(draw(st.integers(1, 8))):
-        op = draw(st.sampled_from("fdit"))
-        pos = draw(st.integers(0, len(data)))
-        if op == "f" and pos < len(data):
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "d":
-            del data[pos : pos + draw(st.integers(1, 64))]
-        elif op == "i":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "t":
-            del data[pos:]
-    return bytes(data)
 
 
 SEED = "\r\n".join(message() + message(1)).encode("cp1252")

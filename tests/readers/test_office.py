@@ -7,8 +7,8 @@ import zipfile
 
 import docx
 import pytest
+from _mutations import mutated
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from odf.opendocument import OpenDocumentText
 from odf.table import Table as OdfTable
 from odf.table import TableCell, TableColumn, TableRow
@@ -214,23 +214,6 @@ def test_broken_documents(data: bytes, options: ReadOptions, error: type, reason
 )
 def test_sniff(head: bytes, name: str, score: float) -> None:
     assert office.sniff(head, name) == score
-
-
-@st.composite
-def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
-    data = bytearray(seed)
-    for _ in range(draw(st.integers(1, 8))):
-        op = draw(st.sampled_from("fdit"))
-        pos = draw(st.integers(0, len(data)))
-        if op == "f" and pos < len(data):
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "d":
-            del data[pos : pos + draw(st.integers(1, 64))]
-        elif op == "i":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "t":
-            del data[pos:]
-    return bytes(data)
 
 
 DOCUMENT_XML = zipfile.ZipFile(io.BytesIO(make_docx())).read("word/document.xml")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from _mutations import mutated
 from fpdf import FPDF
 from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 
 from sentinelle.errors import InputError, SentinelleError, UnsupportedFormat
 from sentinelle.readers import pdf, read_source, sniff_format
@@ -115,23 +115,6 @@ def test_sniff(head: bytes, score: float) -> None:
 
 def test_sniff_format_prefers_pdf() -> None:
     assert sniff_format(make_pdf([PAGE1]), "export.csv") == "pdf"
-
-
-@st.composite
-def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
-    data = bytearray(seed)
-    for _ in range(draw(st.integers(1, 8))):
-        op = draw(st.sampled_from("fdit"))
-        pos = draw(st.integers(0, len(data)))
-        if op == "f" and pos < len(data):
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "d":
-            del data[pos : pos + draw(st.integers(1, 64))]
-        elif op == "i":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "t":
-            del data[pos:]
-    return bytes(data)
 
 
 SEED = make_pdf([PAGE1, PAGE2])
