@@ -66,8 +66,13 @@ _BEFORE_BIRTH = re.compile(
 )
 #: A date right after a name in a delimited record: "BERTRAND VÉRONIQUE ; 15-02-1976 ;".
 _DATE_AFTER = re.compile(r"[ ]*[;|,][ ]*(?P<v>[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4})(?![0-9])")
-_SEGMENT = re.compile(r"[^\n\t]+?(?=[ ]{2,}|\t|\n|$)")
-_LABELLED = re.compile(r"^[ ]*(?P<label>[^:\n]{1,40}?)[ ]?:[ ]*(?P<value>\S[^\n]*?)[ ]*$")
+#: ``Label : value`` in a segment of a line (segments are separated by 2+ spaces or a tab:
+#: "Né(e) le : 15-02-1976   Sexe : F" holds two), found in one pass over the text.
+_LABELLED = re.compile(
+    r"(?:^|(?<=[ ]{2})|(?<=\t))[ ]*(?P<label>(?:(?![ ]{2})[^:\n\t]){1,40}?)[ ]?:[ ]*"
+    r"(?P<value>\S(?:(?![ ]{2})[^\n\t])*?)[ ]*(?=[ ]{2,}|\t|\n|$)",
+    re.MULTILINE,
+)
 _PASSWORD = re.compile(
     r"(?i:mot[ ]de[ ]passe|mdp|password|passwd|pwd|code[ ]d'acc[eè]s|code[ ]secret)"
     r"[ ]?[:=]?[ ]?(?P<v>[^\s,;]{4,128})"
@@ -142,15 +147,11 @@ def _name_key(text: str) -> str:
 
 def _labelled(text: str) -> list[ProseHit]:
     out: list[ProseHit] = []
-    for seg in _SEGMENT.finditer(text):
-        m = _LABELLED.match(seg.group())
-        if m is None:
-            continue
+    for m in _LABELLED.finditer(text):
         entity = _label_entity(m.group("label"))
         if entity is None:
             continue
-        base = seg.start()
-        v_start, v_end = base + m.start("value"), base + m.end("value")
+        v_start, v_end = m.span("value")
         value = text[v_start:v_end]
         if entity == Entity.PERSON_NAME:
             name = _NAME_VALUE.match(value)
