@@ -59,3 +59,31 @@ def test_alert_filter_uses_the_worse_of_both_risks():
               HistoryEvent(at, "risk_up", None, "/d", "none", None, 1)]
     picked = alerts_for(NoFiles(), events, "medium")  # type: ignore[arg-type]
     assert [a.path for a in picked] == ["/a", "/c"]
+
+
+def test_a_risk_falling_to_none_is_alerted_at_its_previous_level():
+    from sentinelle.watch.alerts import alerts_for
+
+    class NoFiles:
+        def files(self, ids):
+            return {}
+
+    at = datetime.now(UTC)
+    events = [HistoryEvent(at, "risk_down", None, "/cleaned", "none", "high", 1),
+              HistoryEvent(at, "risk_up", None, "/noise", "none", "none", 1)]
+    picked = alerts_for(NoFiles(), events, "low")  # type: ignore[arg-type]
+    assert [(a.path, a.kind) for a in picked] == [("/cleaned", "risk_down")]
+
+
+@pytest.mark.parametrize(
+    ("target", "stored"),
+    [
+        ("ftp://user:secret@nas.example:2121/exports/?token=abc", "ftp://user@nas.example:2121/exports/"),
+        ("sftp://u:p@[2001:db8::1]:22/data", "sftp://u@[2001:db8::1]:22/data"),
+        ("https://files.example/index.html?sig=XYZ", "https://files.example/index.html"),
+    ],
+)
+def test_a_watched_root_is_stored_without_password_or_query(target, stored):
+    from sentinelle.watch.incremental import root_of
+
+    assert root_of(target) == stored

@@ -62,10 +62,9 @@ class Alert:
 
 def alerts_for(inv: Inventory, changes: Sequence[HistoryEvent], alert_on: str = "low") -> list[Alert]:
     """The alerts among ``changes`` (at or above ``alert_on``), with the files' counts."""
-    threshold = _rank(alert_on)
-    picked = [e for e in changes
-              if max(_rank(e.risk), _rank(e.previous_risk)) >= threshold
-              and (e.risk or e.previous_risk) not in (None, "none")]
+    # the worse of the two levels decides: high -> none (a risk_down) is alerted as high
+    threshold = max(_rank(alert_on), _rank("low"))
+    picked = [e for e in changes if max(_rank(e.risk), _rank(e.previous_risk)) >= threshold]
     rows = inv.files(e.file_id for e in picked if e.file_id is not None)
     alerts = []
     for e in picked:

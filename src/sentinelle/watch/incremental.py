@@ -62,16 +62,15 @@ class PassResult:
 
 
 def root_of(target: str | os.PathLike[str]) -> str:
-    """The stored name of a watched root: an absolute path, or the URL without password."""
+    """The stored name of a watched root: an absolute path, or the URL without password
+    and without query (a query may carry a token; the root is stored and served)."""
     text = os.fspath(target)
     if is_url(text) and not text.lower().startswith("file://"):
         parts = urlsplit(text)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
+        host = parts.netloc.rpartition("@")[2]  # host[:port], IPv6 brackets kept
         if parts.username:
             host = f"{parts.username}@{host}"
-        return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+        return urlunsplit((parts.scheme, host, parts.path, "", ""))
     if is_url(text):
         text = urlsplit(text).path
     return os.path.abspath(text)
@@ -108,9 +107,8 @@ class _Pass:
         try:
             reports = self.scanner(item, self.config.scan, self.detector)
         except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the watch
-            failed = FileReport(path=item.path)
-            failed.errors.append(f"cannot read: internal error ({type(exc).__name__})")
-            reports = [failed]
+            reports = [engine.failed_report(
+                item.path, f"cannot read: internal error ({type(exc).__name__})")]
         self.result.files_read += 1
         self.result.errors += [{"path": r.path, "reason": e} for r in reports for e in r.errors]
         self.pending.append(SourceResult(path=item.path, reports=reports, size=size,
