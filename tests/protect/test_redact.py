@@ -65,3 +65,16 @@ def test_joined_detection_equals_per_text_detection() -> None:
         assert spans == alone, text
         for start, end, _ in spans:
             assert text[start:end].strip() == text[start:end]
+
+
+def test_credentials_and_addresses_without_identifier_numbers_are_removed() -> None:
+    """Cells with no six-digit number used to skip the detector: passwords and street
+    addresses came out unchanged."""
+    s = pl.Series("c", ["identifiant jdupont mot de passe Soleil",
+                        "35 rue des Cerisiers, Carnac",
+                        "identifiant jdupont - mot de passe soleil42"])
+    out = R.redact_series(s).text.to_list()
+    for text, secret in zip(out, ["Soleil", "Cerisiers", "soleil42"], strict=True):
+        assert secret not in text, text
+    assert "jdupont" not in out[0] and "jdupont" not in out[2]
+    assert "Carnac" not in out[1]

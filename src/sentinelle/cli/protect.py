@@ -23,7 +23,8 @@ EXIT_OK, EXIT_UNKNOWN, EXIT_ERROR = 0, 1, 2
 
 
 def _fail(err: Console, exc: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+    err.print("error:", style="red", end=" ", highlight=False)
+    err.print(str(exc), markup=False, highlight=False)  # a path may hold "[...]"
     return typer.Exit(EXIT_ERROR)
 
 

@@ -39,6 +39,9 @@ _CAPITALISED = re.compile(r"(?<![\w])[A-ZÀ-ÖØ-Þ][\w'’\-]+")
 _NEXT_WORD = re.compile(r"\s+([A-ZÀ-ÖØ-Þ][\w'’\-]+)")
 _PREFILTER_IDS = r"\d(?:[\s.\-/]?\d){5}|@|\b\d{5}\b"  # six digits (NIR, phone, IBAN...), e-mail
 _PREFILTER_NAMES = r"[A-ZÀ-ÖØ-Þ][a-zà-ÿ]"
+#: Any digit (street numbers, short codes) or a credential word: the detector's prose pass
+#: finds addresses and login/password pairs that hold no identifier-shaped number.
+_PREFILTER_PROSE = r"\d|(?i:mot de passe|mdp|password|passwd|pwd|identifiant|login)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,16 +162,17 @@ class Redactor:
             other=pl.col("t").str.contains(_PREFILTER_NAMES)
             | pl.col("t").str.contains(r"\b(?:M|Mr|Mme|Mlle|Dr|Pr|Me)\b")
             | fold_expr(pl.col("t")).str.contains(lexicon.pattern)
-            | pl.col("t").str.contains(r"[^\x00-\x7f]"),
+            | pl.col("t").str.contains(r"[^\x00-\x7f]")
+            | pl.col("t").str.contains(_PREFILTER_PROSE),
         ).filter(pl.col("ids") | pl.col("other"))
         old: list[str] = []
         new: list[str] = []
         cats: list[str] = []
         counts: dict[str, int] = {}
         texts = frame["t"].to_list()
-        flags = frame["ids"].to_list()
-        with_ids = [t for t, f in zip(texts, flags, strict=True) if f]
-        found_ids = dict(zip(with_ids, self.identifier_spans(with_ids), strict=True))
+        # every candidate goes through the detector: its prose pass finds names, addresses
+        # and credentials in cells that hold no identifier-shaped number
+        found_ids = dict(zip(texts, self.identifier_spans(texts), strict=True))
         for text in texts:
             red, found, labels = self.redact(text, known=found_ids.get(text, []))
             old.append(text)
