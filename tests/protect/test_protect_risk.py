@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sentinelle.errors import ConfigError
 from sentinelle.protect.risk import (
+    LADDERS,
     RiskAccumulator,
     apply_levels,
     combinations,
@@ -123,3 +124,16 @@ def test_refuses_clearly_when_impossible() -> None:
     with pytest.raises(ConfigError, match=r"cannot reach k=3.*--max-suppress"):
         reach_k(combinations(f, ["sex", "dob"]), {"sex": "sex", "dob": "dob"}, 3,
                 max_suppress=0.1, as_of=AS_OF)
+
+
+def test_min_k_never_replays_the_level_a_column_is_already_at() -> None:
+    """Region codes (a policy's 'region') read again as départements would move 53
+    (Bretagne) to 52: a column starts at its own level and only climbs from there."""
+    f = pl.DataFrame({"sex": ["1", "2"] * 6,
+                      "cp": ["53"] * 6 + ["52"] * 6}).with_row_index("i")
+    combos = combinations(f, ["sex", "cp"])
+    plan = reach_k(combos, {"sex": "sex", "cp": "postal"}, 3, max_suppress=0.3, as_of=AS_OF,
+                   start={"cp": LADDERS["postal"].index("region") + 1})
+    assert "cp" not in plan.levels  # k=3 already holds: nothing re-applied to region codes
+    out, _ = plan.apply(combos, as_of=AS_OF)
+    assert sorted(set(out["cp"].to_list())) == ["52", "53"]

@@ -42,7 +42,7 @@ from sentinelle.protect.keys import MasterKey
 from sentinelle.protect.manifest import SCHEMA, manifest_path, write_manifest
 from sentinelle.protect.policy import ColumnDecision, Policy, decide
 from sentinelle.protect.redact import Redactor
-from sentinelle.protect.risk import KPlan, RiskAccumulator, figures, reach_k
+from sentinelle.protect.risk import LADDERS, KPlan, RiskAccumulator, figures, reach_k
 from sentinelle.protect.writer import (
     MULTI_TABLE,
     Layout,
@@ -262,8 +262,10 @@ class Protector:
         table = part.after.table()
         if self.opts.min_k:
             roles = {d.name: d.role for d in part.after_qis()}
-            start = {d.name: 1 for d in part.after_qis()
-                     if d.role == "dob" and d.rule.to == "year"}
+            # columns the policy already generalised start at their level (the ladder
+            # must not replay "year" on age bands or "region" on region codes)
+            start = {d.name: LADDERS[d.role].index(d.rule.to) + 1 for d in part.after_qis()
+                     if d.rule.action == "generalise" and d.rule.to in LADDERS[d.role]}
             try:
                 part.kplan = reach_k(table, roles, self.opts.min_k,  # type: ignore[arg-type]
                                      max_suppress=self.opts.max_suppress, as_of=self.as_of,

@@ -186,11 +186,12 @@ def reach_k(combos: pl.DataFrame, roles: dict[str, str], k: int, *, max_suppress
         raise ConfigError("--min-k must be at least 1")
     total = int(combos[COUNT].sum()) if combos.height else 0
     steps = dict.fromkeys(roles, 0) | (start or {})
+    base = dict(steps)  # a level a column is already at is never applied again
     table = combos.select([*roles, COUNT]).group_by(list(roles)).agg(pl.col(COUNT).sum()) \
         if roles else combos
 
     def state(at: dict[str, int]) -> tuple[pl.DataFrame, list[str], dict[str, str | None]]:
-        levels = {c: LADDERS[roles[c]][at[c] - 1] for c in roles if at[c] > 0}
+        levels = {c: LADDERS[roles[c]][at[c] - 1] for c in roles if at[c] > base[c]}
         t = apply_levels(table, levels, as_of=as_of)
         qis = [c for c in roles if c in t.columns]
         t = t.with_columns([pl.col(c).fill_null("") for c in qis])
