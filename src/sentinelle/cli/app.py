@@ -15,6 +15,7 @@ from sentinelle import __version__
 from sentinelle.atomic import write_text
 from sentinelle.cli.assess import assess_command
 from sentinelle.cli.notify import notify_command
+from sentinelle.cli.options import Engine, Level
 from sentinelle.cli.progress import BarProgress
 from sentinelle.cli.protect import protect_command, purge_command, trace_command
 from sentinelle.cli.serve import serve_command
@@ -45,20 +46,6 @@ class OutputFormat(str, Enum):
     html = "html"
 
 
-class Level(str, Enum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
-    never = "never"
-
-
-class Engine(str, Enum):
-    auto = "auto"
-    hyperscan = "hyperscan"
-    re2 = "re2"
-    polars = "polars"
-    re = "re"
 
 
 def _version(value: bool) -> None:

@@ -16,17 +16,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from sentinelle.cli.options import Engine, Level
 from sentinelle.errors import AlertDeliveryError, SentinelleError
 
 EXIT_ERROR = 2
-
-
-class Threshold(str, Enum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
-    never = "never"
 
 
 class AlertLevel(str, Enum):
@@ -36,12 +29,6 @@ class AlertLevel(str, Enum):
     critical = "critical"
 
 
-class TextEngine(str, Enum):
-    auto = "auto"
-    hyperscan = "hyperscan"
-    re2 = "re2"
-    polars = "polars"
-    re = "re"
 
 
 def watch_command(
@@ -62,10 +49,10 @@ def watch_command(
         help="Webhook attempts per batch (exponential backoff from 1 s).")] = 5,
     alert_on: Annotated[AlertLevel, typer.Option(
         help="Report changes of files at or above this risk.")] = AlertLevel.low,
-    fail_on: Annotated[Threshold, typer.Option(
+    fail_on: Annotated[Level, typer.Option(
         help="Exit 1 on a new exposure, risk increase or too-old file at or above this risk.")]
-        = Threshold.high,
-    engine: Annotated[TextEngine, typer.Option(help="Text matching engine.")] = TextEngine.auto,
+        = Level.high,
+    engine: Annotated[Engine, typer.Option(help="Text matching engine.")] = Engine.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Rescan incrementally into the inventory; print new exposures, risk changes, deleted
