@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sentinelle.entities import HealthCategory
+
 CATEGORY_LABELS: dict[str, str] = {
     "identity": "Identité (nom, prénom, date de naissance)",
     "NIR": "Numéro de sécurité sociale (NIR)",
@@ -44,8 +46,7 @@ LETTER_LABELS: dict[str, str] = {
     "OTHER_HEALTH": "d'autres informations sur votre santé (commentaires du dossier)",
 }
 
-HEALTH_KEYS: tuple[str, ...] = ("HIV", "PREGNANCY", "DEAFNESS", "HEPATITIS", "CANCER",
-                                "DIABETES", "MENTAL_HEALTH", "TREATMENT", "OTHER_HEALTH")
+HEALTH_KEYS: tuple[str, ...] = tuple(str(c) for c in HealthCategory)
 
 SEVERITY_LABELS: dict[str, str] = {
     "none": "aucune", "low": "faible", "medium": "moyenne", "high": "élevée",
