@@ -111,10 +111,12 @@ def test_outputs_were_written(leak) -> None:
 
 
 def test_the_check_catches_a_planted_value(leak) -> None:
-    nir = next(n for n in leak["numbers"] if len(n) == 15)
+    nir = min(n for n in leak["numbers"] if len(n) == 15)
     spaced = f"{nir[0]} {nir[1:3]} {nir[3:5]} {nir[5:7]} {nir[7:10]} {nir[10:13]} {nir[13:]}"
-    name = next(iter(leak["names"]))
-    email = next(iter(leak["emails"]))
+    name = min(leak["names"])
+    # an address whose local part does not also spell a patient's surname ("martin_l@...")
+    surnames = {" ".join(_fold(n).split()) for n in leak["names"]}
+    email = min(e for e in leak["emails"] if not set(_fold(e).split()) & surnames)
     clean = leak["texts"]["art33.md"]
     assert _found(clean, leak) == []
     assert _found(clean + f" NIR {spaced}.", leak) == ["number"]
