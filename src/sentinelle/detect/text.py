@@ -389,21 +389,24 @@ class TextDetector:
         n_patterns = len(assets.patterns)
         rows_sorted = sorted(by_row)
         texts = values.gather(rows_sorted).to_list() if rows_sorted else []
-        known = _batch_verdicts(dict(zip(rows_sorted, texts, strict=True)), by_row, assets)
         # Cells repeat (templated remarks, the same note on every visit): a text is analysed
-        # once; its candidates and categories depend on the text only.
+        # once; its flags, candidates and categories depend on the text only.
+        regions_of: dict[str, list[list[tuple[int, int]]]] = {}
+        for row, text in zip(rows_sorted, texts, strict=True):
+            if text and text not in regions_of:
+                groups = set(by_row[row])
+                whole = [(0, len(text))]
+                regions_of[text] = [whole if i in groups else [] for i in range(n_patterns)]
+        known = _phone_verdicts(list(regions_of.items()), assets)
         seen: dict[str, tuple[list[_Candidate], set[str]]] = {}
         for row, text in zip(rows_sorted, texts, strict=True):
             if not text:
                 continue
-            groups = set(by_row[row])
             analysed = seen.get(text)
             if analysed is None:
-                whole = [(0, len(text))]
-                regions = [whole if i in groups else [] for i in range(n_patterns)]
-                cands = self._identifiers(text, regions, known)
+                cands = self._identifiers(text, regions_of[text], known)
                 cats: set[str] = set()
-                if _HEALTH_GROUP in groups:
+                if _HEALTH_GROUP in by_row[row]:
                     for line_cats in self._health_whole(text).values():
                         cats.update(line_cats)
                 analysed = seen[text] = (cands, cats)
@@ -427,20 +430,6 @@ class TextDetector:
                 for entity in hit:
                     result.entity_rows.setdefault(entity, []).append(row)
         return result
-
-
-def _batch_verdicts(
-    texts: dict[int, str | None], by_row: dict[int, list[int]], assets: _Assets
-) -> dict[str, tuple[str, str | None]]:
-    """Phone candidates of all flagged cells validated in one vectorised check."""
-    whole = [[(0, 0)]]  # placeholder, replaced per text below
-    batch: list[tuple[str, list[list[tuple[int, int]]]]] = []
-    for row, groups in by_row.items():
-        text = texts.get(row)
-        if text:
-            whole = [[(0, len(text))] if i in groups else [] for i in range(len(assets.patterns))]
-            batch.append((text, whole))
-    return _phone_verdicts(batch, assets)
 
 
 def _phone_verdicts(

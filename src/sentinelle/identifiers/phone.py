@@ -179,11 +179,18 @@ def _valid_expr(nsn: pl.Expr, cc: int) -> pl.Expr:
 
 
 @cache
-def _expressions(integers: bool) -> tuple[pl.Expr, tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
-    """(capture groups, validity per country code, valid, E.164 country code) expressions.
+def _expressions(integers: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr, tuple[pl.Expr, ...],
+                                          pl.Expr, pl.Expr]:
+    """(capture groups, validity under +33, overseas filter, validity per overseas country
+    code, valid, E.164 country code) expressions.
 
-    Built once (they are immutable). The validity per country code is computed once into
-    columns ``ok<cc>`` that the last two expressions read.
+    Built once (they are immutable). Validity per country code is computed into columns
+    ``ok<cc>`` that the last two expressions read. The overseas codes' patterns (8 regions,
+    two regexes each) only run on the numbers whose verdict can depend on them: written
+    with an overseas code, or national and either overseas-prefixed or not valid in
+    metropolitan France (a national number valid there is reported as +33 whatever the
+    overseas regions say, as phonenumbers does with France tried first); elsewhere their
+    columns are false.
     """
     v = pl.col("v")
     if integers:
@@ -192,7 +199,18 @@ def _expressions(integers: bool) -> tuple[pl.Expr, tuple[pl.Expr, ...], pl.Expr,
     # capture groups are costly: extract them only where the (cheaper) match test says so
     groups = pl.when(v.str.contains(_SHAPE)).then(v).str.extract_groups(_SHAPE)
     cc, nsn = pl.col("cc"), pl.col("nsn")
-    by_cc = tuple(_valid_expr(nsn, int(code)).alias(f"ok{code}") for code in COUNTRY_CODES)
+    overseas_codes = [code for code in COUNTRY_CODES if code != "33"]
+    ok33 = _valid_expr(nsn, 33).alias("ok33")
+    overseas = (
+        pl.when(cc.is_in(overseas_codes)
+                | (cc.is_null() & (nsn.str.contains(OVERSEAS_PREFIX) | ~pl.col("ok33"))))
+        .then(nsn)
+        .alias("nsn_o")
+    )
+    by_cc = tuple(
+        _valid_expr(pl.col("nsn_o"), int(code)).fill_null(False).alias(f"ok{code}")
+        for code in overseas_codes
+    )
     valid_by_cc = {code: pl.col(f"ok{code}") for code in COUNTRY_CODES}
 
     def first_valid_cc(regions: tuple[str, ...]) -> pl.Expr:
@@ -213,6 +231,8 @@ def _expressions(integers: bool) -> tuple[pl.Expr, tuple[pl.Expr, ...], pl.Expr,
     national_ok = pl.any_horizontal(*valid_by_cc.values())
     return (
         groups,
+        ok33,
+        overseas,
         by_cc,
         pl.when(cc.is_not_null()).then(international_ok).otherwise(national_ok),
         pl.when(cc.is_not_null()).then(cc).otherwise(national_cc),
@@ -221,13 +241,15 @@ def _expressions(integers: bool) -> tuple[pl.Expr, tuple[pl.Expr, ...], pl.Expr,
 
 def check_lazy(series: pl.Series) -> pl.LazyFrame:
     """The query of :func:`check_series`, not collected (columns ``n``, ``s``, ``ok``)."""
-    groups, by_cc, valid, full_cc = _expressions(series.dtype.is_integer())
+    groups, ok33, overseas, by_cc, valid, full_cc = _expressions(series.dtype.is_integer())
     nsn = pl.col("nsn")
     return (
         source(series)
         .select(g=groups)
         .unnest("g")
         .with_columns(nsn=pl.coalesce(pl.col("intl"), pl.col("national")))
+        .with_columns(ok33)
+        .with_columns(overseas)
         .with_columns(by_cc)
         .with_columns(s=nsn.is_not_null(), ok=valid, full_cc=full_cc)
         .select(

@@ -30,13 +30,13 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
-from typing import IO, Any
-
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import FileNotDecryptedError, PyPdfError
+from typing import IO, TYPE_CHECKING, Any
 
 from sentinelle.errors import InputError, LimitExceeded, UnsupportedFormat
 from sentinelle.readers.base import Item, ReadOptions, Skip, Source, Text
+
+if TYPE_CHECKING:  # pypdf is imported when a PDF is read, not when formats are sniffed
+    from pypdf import PdfReader
 
 # pypdf logs excerpts of malformed files' bytes (which may be patient data) to its logger;
 # nothing it logs is ours to show, so its logger is muted once, here, on import.
@@ -69,6 +69,9 @@ def _seekable(source: Source, stream: IO[bytes], options: ReadOptions) -> IO[byt
 
 def _open(source: Source, stream: IO[bytes]) -> tuple[PdfReader, list[Any]]:
     """The reader and its pages, or the reason the file cannot be read."""
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import FileNotDecryptedError, PyPdfError
+
     try:
         reader = PdfReader(stream, strict=False)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,

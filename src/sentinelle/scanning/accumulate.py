@@ -33,13 +33,18 @@ class ColumnSummary:
     values: pl.Series | None = None  # distinct valid values, only with --show-values
 
 
-def summary_exprs(valid: pl.Expr, value: pl.Expr, shaped: pl.Expr, *, show_values: bool
-                  ) -> dict[str, pl.Expr]:
-    """Aggregations giving a :class:`ColumnSummary` (``row`` must be a row index column)."""
+def summary_exprs(valid: pl.Expr, value: pl.Expr, shaped: pl.Expr, *, show_values: bool,
+                  weight: pl.Expr | None = None) -> dict[str, pl.Expr]:
+    """Aggregations giving a :class:`ColumnSummary` (``row`` must be a row index column).
+
+    ``weight`` is the number of cells each row stands for when the rows are the distinct
+    values of a column (``row`` then being the first row holding the value).
+    """
     kept = value.filter(valid)
+    wrong = shaped & ~valid
     out = {
-        "count": valid.sum(),
-        "invalid": (shaped & ~valid).sum(),
+        "count": valid.sum() if weight is None else weight.filter(valid).sum(),
+        "invalid": wrong.sum() if weight is None else weight.filter(wrong).sum(),
         "first_row": pl.col("row").filter(valid).first(),
         "first_value": kept.first(),
         "hashes": kept.hash(seed=HASH_SEED).unique().implode(),

@@ -40,12 +40,43 @@ def _preview(entity: str, summary: ColumnSummary) -> str | None:
     return shape_preview(summary.first_value, limit=6)
 
 
-def _summarise(check: pl.LazyFrame, *, show_values: bool, nnp: bool = False) -> pl.LazyFrame:
+def _summarise(check: pl.LazyFrame, *, show_values: bool, nnp: bool = False,
+               distinct: pl.DataFrame | None = None) -> pl.LazyFrame:
     """One-row summary of a check (``n``, ``s``, ``ok``). An NNP found in a national-number
-    column has no check digits: only NNP-shaped values count, nothing is "invalid"."""
+    column has no check digits: only NNP-shaped values count, nothing is "invalid".
+
+    ``distinct`` (from :func:`_distinct`): the check ran on the distinct values only; its
+    ``row`` and ``k`` columns give each value's first row and number of cells.
+    """
     shaped = pl.col("ok") if nnp else pl.col("s")
-    return check.with_row_index("row").select(
-        **summary_exprs(pl.col("ok"), pl.col("n"), shaped, show_values=show_values)
+    if distinct is None:
+        rows, weight = check.with_row_index("row"), None
+    else:
+        rows = pl.concat([check, distinct.lazy().select("row", "k")], how="horizontal")
+        weight = pl.col("k")
+    return rows.select(
+        **summary_exprs(pl.col("ok"), pl.col("n"), shaped, show_values=show_values,
+                        weight=weight)
+    )
+
+
+#: a column is checked on its distinct values when its first cells repeat this much
+_REPEATS = 2
+_PROBE_ROWS = 2048
+
+
+def _distinct(series: pl.Series) -> pl.DataFrame | None:
+    """The distinct values of ``series`` in order of first appearance (``v``), with their
+    first row (``row``) and count (``k``), when values repeat enough for checking each
+    distinct value once to pay (blood groups, establishments, doctors, birth dates); else
+    ``None``."""
+    probe = series.head(_PROBE_ROWS)
+    if len(series) < _PROBE_ROWS or probe.n_unique() * _REPEATS > len(probe):
+        return None
+    return (
+        pl.DataFrame({"v": series}).with_row_index("row")
+        .group_by("v", maintain_order=True)
+        .agg(pl.col("row").first(), k=pl.len())
     )
 
 
@@ -75,7 +106,10 @@ def scan_table_chunk(
             queries.append(_summarise(check, show_values=show))
             jobs.append((plan, entity))
         elif entity in CHECKED:
-            queries.append(_summarise(identifier(entity).check_lazy(series), show_values=show))
+            distinct = _distinct(series)
+            values = series if distinct is None else distinct.get_column("v")
+            queries.append(_summarise(identifier(entity).check_lazy(values), show_values=show,
+                                      distinct=distinct))
             jobs.append((plan, entity))
         elif entity in PRESENCE:
             # strip once into a column: inside the summary the expression would be
