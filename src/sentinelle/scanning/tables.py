@@ -8,12 +8,14 @@ detector's cell scan (vectorised prefilter, Python only on candidate cells).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 
 from sentinelle.detect.columns import CHECKED, PRESENCE, ColumnPlan, identifier
 from sentinelle.detect.headers import FREE_TEXT
 from sentinelle.detect.shapes import non_empty, stripped
-from sentinelle.detect.text import TextDetector
+from sentinelle.detect.text import CellFindings, TextDetector
 from sentinelle.entities import Entity
 from sentinelle.identifiers import nir_no_key
 from sentinelle.identifiers._series import ENGINE
@@ -130,9 +132,18 @@ def scan_table_chunk(
     counted = [p for p in live if p.entity]
     filled = frame.lazy().select(
         [pl.lit(0).alias("_")]
-        + [stripped(pl.col(frame.columns[p.index])).count().alias(str(p.index)) for p in counted]
+        + [_filled(pl.col(frame.columns[p.index])).alias(str(p.index)) for p in counted]
     )
-    results = pl.collect_all([filled, *queries], engine=ENGINE)
+    # polars evaluates the checks on its own threads (without the GIL) while this thread
+    # reads the free-text cells, which is mostly Python
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checks") as pool:
+        pending = pool.submit(pl.collect_all, [filled, *queries], engine=ENGINE)
+        texts = {
+            plan.index: detector.scan_cells(frame.to_series(plan.index))
+            for plan in live
+            if plan.entity is not None and (plan.free_text or plan.entity == FREE_TEXT)
+        }
+        results = pending.result()
     non_empty_counts = results[0].row(0, named=True)
     summaries = {
         (plan.index, entity): summary_from_frame(result)
@@ -153,14 +164,16 @@ def scan_table_chunk(
         nnp = summaries.get((plan.index, Entity.NNP))
         if nnp is not None and entity != Entity.NNP:
             acc.add_summary(Entity.NNP, nnp, None, line0)
-        if plan.free_text or entity == FREE_TEXT:
-            _scan_cells(frame.to_series(plan.index), col, acc, detector, line0)
+        if plan.index in texts:
+            _add_cells(texts[plan.index], col, acc, line0)
 
 
-def _scan_cells(
-    series: pl.Series, col: _Column, acc: FileAccumulator, detector: TextDetector, line0: int
-) -> None:
-    found = detector.scan_cells(series)
+def _filled(column: pl.Expr) -> pl.Expr:
+    """Number of cells holding more than whitespace."""
+    return column.cast(pl.String).str.strip_chars().str.len_bytes().gt(0).sum()
+
+
+def _add_cells(found: CellFindings, col: _Column, acc: FileAccumulator, line0: int) -> None:
     for category, cells in found.health.items():
         acc.health[category] += cells
         col.health[category] += cells
