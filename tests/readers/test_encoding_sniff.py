@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sentinelle.errors import ConfigError
 from sentinelle.readers.encoding import forced_encoding, looks_binary, sniff_encoding
@@ -76,3 +78,17 @@ def test_forced_encoding() -> None:
     assert forced_encoding("windows-1252", b"x").name == "cp1252"
     with pytest.raises(ConfigError):
         forced_encoding("no-such-encoding", b"x")
+
+
+@given(st.binary(max_size=300))
+def test_western_decoding_is_cp1252_then_latin1(data: bytes) -> None:
+    """The latin-1 fast path (no byte in 0x80-0x9F) never changes the text."""
+    from sentinelle.readers.encoding import decode_western
+
+    try:
+        expected = data.decode("cp1252")
+    except UnicodeDecodeError:
+        expected = data.decode("latin-1")
+    assert decode_western(data) == expected
+    assert decode_western(data + "œ’€".encode("cp1252")) == (data + "œ’€".encode("cp1252")).decode(
+        "cp1252" if not set(data) & {0x81, 0x8D, 0x8F, 0x90, 0x9D} else "latin-1")

@@ -26,6 +26,7 @@ import codecs
 from dataclasses import dataclass
 
 import charset_normalizer
+import numpy as np
 
 from sentinelle.errors import ConfigError, DecodeError, UnsupportedFormat
 
@@ -200,7 +201,13 @@ def decode_head(head: bytes, guess: EncodingGuess) -> str:
 
 
 def decode_western(data: bytes) -> str:
-    """Decode bytes that are not UTF-8 as cp1252, or latin-1 when cp1252 leaves a byte undefined."""
+    """Decode bytes that are not UTF-8 as cp1252, or latin-1 when cp1252 leaves a byte undefined.
+
+    cp1252 and latin-1 differ only on bytes 0x80-0x9F; without any, the (several times
+    faster) latin-1 decoder gives the same text.
+    """
+    if not (np.frombuffer(data, dtype=np.uint8) & 0xE0 == 0x80).any():
+        return data.decode("latin-1")
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
