@@ -40,6 +40,7 @@ from sentinelle.lexicon.folding import fold
 DATA_FILE = "health_fr.tsv"
 
 _SEP = r"[ \t'\-]*"  # between the words of a multi-word term (also matches nothing)
+_SEP_CHARS = " \t'-"
 _BOUNDARY_CLASS = "a-z0-9"
 _META = set(".^$*+?()[]{}|\\")
 _TOKEN_SPLIT = re.compile(r"[\s'\-]+")
@@ -55,26 +56,50 @@ class LexiconEntry:
     categories: frozenset[str]
     kind: str  # "word" or "re"
     first: str | None  # first folded character for "word" entries (lookup bucket)
+    #: "word" entries: the folded words, each with whether a plural ``s`` may follow
+    words: tuple[tuple[str, bool], ...] = ()
 
 
 def _escape(token: str) -> str:
     return "".join("\\" + ch if ch in _META else ch for ch in token)
 
 
+def term_words(term: str) -> tuple[tuple[str, bool], ...]:
+    """The folded words of a natural-language term, each with whether it takes a plural."""
+    tokens = [t for t in _TOKEN_SPLIT.split(fold(term).strip()) if t]
+    return tuple((t, len(t) >= 4 and t.isalpha() and t.isascii()) for t in tokens)
+
+
 def word_body(term: str) -> str:
     """Regex body of a natural-language term: folded words joined by separators."""
-    tokens = [t for t in _TOKEN_SPLIT.split(fold(term).strip()) if t]
-    parts = []
-    for token in tokens:
-        plural = "s?" if len(token) >= 4 and token.isalpha() and token.isascii() else ""
-        parts.append(_escape(token) + plural)
-    return _SEP.join(parts)
+    return _SEP.join(_escape(t) + ("s?" if plural else "") for t, plural in term_words(term))
+
+
+def words_fullmatch(words: tuple[tuple[str, bool], ...], text: str, at: int = 0) -> bool:
+    """``re.fullmatch(word body, text)`` without a regex: each word in turn, an optional
+    plural ``s``, separators between words (compiling hundreds of entry regexes costs more
+    than a scan of a small file)."""
+    if not words:
+        return at == len(text)
+    word, plural = words[0]
+    if not text.startswith(word, at):
+        return False
+    end = at + len(word)
+    ends = (end + 1, end) if plural and text.startswith("s", end) else (end,)
+    for pos in ends:
+        if len(words) > 1:
+            while pos < len(text) and text[pos] in _SEP_CHARS:
+                pos += 1
+        if words_fullmatch(words[1:], text, pos):
+            return True
+    return False
 
 
 def parse_lexicon(text: str, *, source: str = DATA_FILE) -> list[LexiconEntry]:
     """Parse the TSV format; merge entries with the same body. Raises ConfigError."""
     merged: dict[tuple[str, str], set[str]] = {}
     first_of: dict[tuple[str, str], str | None] = {}
+    words_of: dict[tuple[str, str], tuple[tuple[str, bool], ...]] = {}
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip("\r\n")
         if not line.strip() or line.lstrip().startswith("#"):
@@ -88,9 +113,11 @@ def parse_lexicon(text: str, *, source: str = DATA_FILE) -> list[LexiconEntry]:
         unknown = cats - _CATEGORIES
         if not cats or unknown:
             raise ConfigError(f"{source}:{lineno}: unknown health category {sorted(unknown)}")
+        words: tuple[tuple[str, bool], ...] = ()
         if kind == "word":
             body = word_body(term)
             first: str | None = fold(term).strip()[:1]
+            words = term_words(term)
         elif kind == "re":
             try:
                 re.compile(term)
@@ -106,8 +133,10 @@ def parse_lexicon(text: str, *, source: str = DATA_FILE) -> list[LexiconEntry]:
         key = (kind, body)
         merged.setdefault(key, set()).update(cats)
         first_of[key] = first
+        words_of[key] = words
     return [
-        LexiconEntry(body=b, categories=frozenset(c), kind=k, first=first_of[(k, b)])
+        LexiconEntry(body=b, categories=frozenset(c), kind=k, first=first_of[(k, b)],
+                     words=words_of[(k, b)])
         for (k, b), c in merged.items()
     ]
 
@@ -121,7 +150,10 @@ class HealthLexicon:
     pattern: str = field(init=False)
     entry_patterns: tuple[str, ...] = field(init=False)
     regex: re.Pattern[str] = field(init=False)
-    _exact: tuple[tuple[re.Pattern[str], frozenset[str], str | None], ...] = field(init=False)
+    _exact: tuple[tuple[LexiconEntry, str | None], ...] = field(init=False)
+    _compiled: dict[str, re.Pattern[str]] = field(
+        init=False, compare=False, hash=False, repr=False
+    )
     _memo: dict[str, frozenset[str]] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,10 +170,10 @@ class HealthLexicon:
             tuple(f"(?:^|[^{b}])(?:{e.body})(?:[^{b}]|$)" for e in ordered),
         )
         object.__setattr__(self, "regex", re.compile(f"(?<![{b}])(?:{body})(?![{b}])", re.ASCII))
-        exact = tuple(
-            (re.compile(f"(?:{e.body})", re.ASCII), e.categories, e.first) for e in ordered
-        )
-        object.__setattr__(self, "_exact", exact)
+        # words are matched without a regex; the few "re" entries are compiled the first
+        # time a matched term may be theirs
+        object.__setattr__(self, "_exact", tuple((e, e.first) for e in ordered))
+        object.__setattr__(self, "_compiled", {})
         object.__setattr__(self, "_memo", {})
 
     def categories_of_term(self, matched: str) -> frozenset[str]:
@@ -157,11 +189,18 @@ class HealthLexicon:
     def _lookup(self, matched: str) -> frozenset[str]:
         out: set[str] = set()
         first = matched[:1]
-        for rx, cats, entry_first in self._exact:
+        for entry, entry_first in self._exact:
             if entry_first is not None and entry_first != first:
                 continue
+            if entry.words:
+                if words_fullmatch(entry.words, matched):
+                    out.update(entry.categories)
+                continue
+            rx = self._compiled.get(entry.body)
+            if rx is None:
+                rx = self._compiled[entry.body] = re.compile(f"(?:{entry.body})", re.ASCII)
             if rx.fullmatch(matched):
-                out.update(cats)
+                out.update(entry.categories)
         return frozenset(out)
 
     def categories_folded(self, folded: str, pos: int = 0, endpos: int | None = None) -> set[str]:
