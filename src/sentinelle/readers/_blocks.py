@@ -42,7 +42,7 @@ from sentinelle.readers.encoding import (
     resolve_encoding,
 )
 
-_MAX_READ = 16 * 1024 * 1024
+_MAX_READ = 64 * 1024 * 1024
 #: How far back (bytes) to look for a record boundary before calling a quote unbalanced.
 _QUOTE_WINDOW = 4 * 1024 * 1024
 _QUOTE_MAX_STEPS = 10_000
@@ -241,6 +241,7 @@ def iter_blocks(
         parts = [buf]
         have = len(buf)
         newline = b"\n" in buf
+        data = b""
         while not eof and (have < want or not newline):
             # past ``want`` only a newline is missing: read no further than the line limit
             ask = want - have if have < want else max_line_bytes + 1 - have
@@ -253,8 +254,10 @@ def iter_blocks(
             newline = newline or b"\n" in data
             if not newline and have > max_line_bytes:
                 raise LimitExceeded(path, f"line {line} longer than {max_line_bytes} bytes")
-        buf = b"".join(parts) if len(parts) > 1 else buf
-        del parts
+        # one piece (a whole small file, or a block read in one go) is used as it is
+        pieces = [p for p in parts if p]
+        buf = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+        del parts, pieces, data  # only ``buf`` may keep the bytes (see _parse)
         if not buf:
             return
         end = len(buf) if eof else buf.rfind(b"\n") + 1

@@ -103,6 +103,7 @@ def _parse(
     warnings: list[str] = []
     quote = dialect.quote if block.quoted else None
     data = block.data
+    block.data = b""  # ``data`` is the only reference: the raw bytes go once transcoded
     checked = guess.codec != "utf-8"
     if checked:
         data, note = to_utf8(data, guess, path, block.first_line)
