@@ -228,3 +228,33 @@ def test_sniff_scores() -> None:
     assert delimited.sniff(b"\x00\x01\x02" * 100, "x.csv") == 0.0
     assert sniff_format(data, "export.txt") == "csv"
     assert sniff_format(b"Bonjour.\nCeci est une note.\n", "x.csv") == "text"
+
+
+def _numbered(rows: int) -> bytes:
+    lines = ["NOM;NSS;VILLE"] + [f"nom{i};{i:015d};ville{i % 7}" for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_first_chunk_is_a_sample_then_blocks_are_joined() -> None:
+    chunks = read_all(_numbered(20_000), chunk_bytes=64 * 1024)
+    heights = [c.frame.height for c in chunks]
+    assert heights[0] >= delimited.SAMPLE_ROWS and heights[0] < 20_000
+    assert sum(heights) == 20_000 and len(chunks) < 20  # 8 KB blocks, joined per 64 KB
+    assert [c.row_offset for c in chunks] == [sum(heights[:k]) for k in range(len(heights))]
+    assert rows_of(chunks) == [[f"nom{i}", f"{i:015d}", f"ville{i % 7}"] for i in range(20_000)]
+
+
+def test_skipped_columns_are_nulls_in_the_chunks_that_follow() -> None:
+    source = Source.from_bytes("export.csv", _numbered(20_000))
+    stream = read_source(source, ReadOptions(chunk_bytes=64 * 1024))
+    first = next(stream)
+    assert isinstance(first, Table) and first.skip_columns is not None
+    first.skip_columns(frozenset({0, 2}))
+    rest = list(stream)
+    assert first.frame.null_count().row(0) == (0, 0, 0)
+    for chunk in rest:
+        assert isinstance(chunk, Table)
+        assert chunk.frame.columns == first.frame.columns
+        assert chunk.frame.null_count().row(0) == (chunk.frame.height, 0, chunk.frame.height)
+    nss = [v for c in [first, *rest] for v in c.frame.get_column("NSS").to_list()]
+    assert nss == [f"{i:015d}" for i in range(20_000)]

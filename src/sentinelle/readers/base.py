@@ -96,6 +96,9 @@ class Table:
     warnings: list[str] = field(default_factory=list)  # lenient fallbacks used (never content)
     extra: dict[str, str] = field(default_factory=dict)  # dialect: delimiter, quote, newline
     part: str | None = None  # sheet / table name in a multi-table source
+    #: Set by readers that can skip columns: called with the indices of columns the
+    #: consumer does not need, the chunks that follow hold nulls there (not parsed).
+    skip_columns: Callable[[frozenset[int]], None] | None = None
 
 
 @dataclass(slots=True)

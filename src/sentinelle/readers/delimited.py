@@ -30,7 +30,7 @@ unless quoted fields hold line breaks. Blank lines are rows of nulls (so that ho
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import polars as pl
 
@@ -97,9 +97,12 @@ def _max_fields(data: bytes, delimiter: str) -> int:
 
 
 def _parse(
-    block: Block, dialect: Dialect, names: list[str], guess: EncodingGuess, path: str
+    block: Block, dialect: Dialect, names: list[str], guess: EncodingGuess, path: str,
+    skip: frozenset[int] = frozenset(),
 ) -> tuple[pl.DataFrame, list[str]]:
-    """Parse one block; fall back leniently instead of failing (see module docstring)."""
+    """Parse one block; fall back leniently instead of failing (see module docstring).
+
+    Columns in ``skip`` are not parsed: they come out as nulls, in their place."""
     warnings: list[str] = []
     quote = dialect.quote if block.quoted else None
     data = block.data
@@ -110,7 +113,8 @@ def _parse(
         warnings.extend([note] if note else [])
 
     def attempt(cols: list[str], q: str | None, ragged: bool) -> pl.DataFrame:
-        return pl.read_csv(
+        wanted = [i for i in range(len(cols)) if i not in skip] if skip else None
+        frame = pl.read_csv(
             data,
             has_header=False,
             separator=dialect.delimiter,
@@ -120,6 +124,13 @@ def _parse(
             truncate_ragged_lines=ragged,
             raise_if_empty=False,
             missing_columns="insert",
+            columns=wanted,
+        )
+        if wanted is None or frame.width == len(cols):
+            return frame
+        return frame.select(
+            pl.lit(None, dtype=pl.String).alias(c) if i in skip else pl.col(c)
+            for i, c in enumerate(cols)
         )
 
     try:
@@ -156,8 +167,23 @@ def _dialect(head: bytes, at_eof: bool, guess: EncodingGuess, options: ReadOptio
     raise AssertionError("unreachable: a forced delimiter always gives a dialect")
 
 
+#: blocks are parsed this many at a time per chunk: transcoding and parsing then need a
+#: fraction of a chunk's memory, while the scan still sees few, large chunks (each chunk
+#: costs the scan a fixed planning time)
+_PARSE_SPLIT = 8
+_MIN_PARSE_BYTES = 1024 * 1024
+#: rows the first chunk holds at least (column classification samples the first 1,000)
+SAMPLE_ROWS = 1000
+
+
 def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
-    """Stream ``source`` as :class:`Table` chunks of at most ``options.chunk_rows`` rows."""
+    """Stream ``source`` as :class:`Table` chunks of at most ``options.chunk_rows`` rows
+    and about ``options.chunk_bytes`` bytes (parsed in smaller blocks, then joined).
+
+    The first chunk is the first block(s), at least :data:`SAMPLE_ROWS` rows: a consumer
+    that needs only some columns says so through its ``skip_columns`` before the rest of
+    the file is parsed.
+    """
     head, at_eof, guess = text_head(
         source, options, binary_reason="binary content, not delimited text"
     )
@@ -167,25 +193,65 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
     header: list[str] | None = None
     rows_before = 0
     first = True
+    skip: frozenset[int] = frozenset()
+
+    def skip_columns(columns: frozenset[int]) -> None:
+        nonlocal skip
+        skip = frozenset(columns)
+
+    pending: list[Table] = []
+    pending_bytes = pending_rows = 0
+    sampled = False  # the first chunk went out
+    block_bytes = max(options.chunk_bytes // _PARSE_SPLIT, min(options.chunk_bytes,
+                                                               _MIN_PARSE_BYTES))
     with source.open() as stream:
         for block in iter_blocks(
             stream,
             guess,
             path=source.path,
-            chunk_bytes=options.chunk_bytes,
+            chunk_bytes=block_bytes,
             chunk_rows=options.chunk_rows,
             max_line_bytes=options.max_line_bytes,
             quote=dialect.quote,
         ):
-            table = _table(source, block, dialect, names, guess, fmt)
+            size = len(block.data)
+            table = _table(source, block, dialect, names, guess, fmt, skip)
             if first and dialect.has_header:
                 header, names, table = _split_header(table, names)
             table.header = header
-            table.row_offset = rows_before
-            rows_before += table.frame.height
-            if table.frame.height or (first and header is not None):
-                yield table
+            rows = table.frame.height
+            if pending and (pending_bytes + size > options.chunk_bytes
+                            or pending_rows + rows > options.chunk_rows):
+                yield _joined(pending, rows_before, skip_columns)
+                sampled = True
+                rows_before += pending_rows
+                pending, pending_bytes, pending_rows = [], 0, 0
+            if rows or (first and header is not None):
+                pending.append(table)
+                pending_bytes += size
+                pending_rows += rows
             first = False
+            if not sampled and pending_rows >= SAMPLE_ROWS:
+                yield _joined(pending, rows_before, skip_columns)
+                sampled = True
+                rows_before += pending_rows
+                pending, pending_bytes, pending_rows = [], 0, 0
+    if pending:
+        yield _joined(pending, rows_before, skip_columns)
+
+
+def _joined(tables: list[Table], rows_before: int,
+            skip_columns: Callable[[frozenset[int]], None]) -> Table:
+    """One chunk from consecutive parsed blocks (frames joined without copying)."""
+    head = tables[0]
+    head.row_offset = rows_before
+    head.skip_columns = skip_columns
+    if len(tables) > 1:
+        frames = [t.frame for t in tables]
+        same = all(f.columns == frames[0].columns for f in frames)
+        head.frame = pl.concat(frames, how="vertical" if same else "diagonal", rechunk=False)
+        head.warnings = list(dict.fromkeys(w for t in tables for w in t.warnings))
+    return head
 
 
 def _table(
@@ -195,9 +261,10 @@ def _table(
     names: list[str],
     guess: EncodingGuess,
     fmt: str,
+    skip: frozenset[int] = frozenset(),
 ) -> Table:
     try:
-        frame, warnings = _parse(block, dialect, names, guess, source.path)
+        frame, warnings = _parse(block, dialect, names, guess, source.path, skip)
     except _POLARS_ERRORS:
         raise InputError(
             source.path, f"cannot parse delimited rows from line {block.first_line}"

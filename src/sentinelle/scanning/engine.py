@@ -131,6 +131,9 @@ def scan_source(
                     # first chunk, or columns that appear later (JSON, XML, ragged rows)
                     plans = classify_table(item.frame, item.header, sample_rows=config.sample_rows)
                     part.plans = (part.plans or []) + plans[len(part.plans or []):]
+                    if item.skip_columns is not None:
+                        # columns found to hold nothing need not be parsed in later chunks
+                        item.skip_columns(frozenset(p.index for p in part.plans if not p.entity))
                 scan_table_chunk(item, part.plans, acc, detector)
             else:
                 _scan_text_chunk(item, acc, detector)
