@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from sentinelle.readers._tables import cell_text
 
@@ -111,8 +112,24 @@ def _dialect(name: str, string: str, dstring: str, backslash: bool, dollar: bool
     )
 
 
-MYSQL = _dialect("mysql", _MYSQL_STR, _MYSQL_DSTR, backslash=True, dollar=False)
-STANDARD = _dialect("standard", _STD_STR, _STD_DSTR, backslash=False, dollar=True)
+_DIALECTS = {
+    "MYSQL": ("mysql", _MYSQL_STR, _MYSQL_DSTR, True, False),
+    "STANDARD": ("standard", _STD_STR, _STD_DSTR, False, True),
+}
+
+
+@cache
+def _built(name: str) -> Dialect:
+    label, string, dstring, backslash, dollar = _DIALECTS[name]
+    return _dialect(label, string, dstring, backslash, dollar)
+
+
+def __getattr__(name: str) -> Dialect:
+    """``MYSQL`` and ``STANDARD``, compiled when a dump is first read (not when a file is
+    only sniffed: their patterns take longer to compile than a small file takes to scan)."""
+    if name in _DIALECTS:
+        return _built(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 _MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 _C_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
