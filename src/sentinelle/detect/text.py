@@ -394,9 +394,12 @@ class TextDetector:
         regions_of: dict[str, list[list[tuple[int, int]]]] = {}
         for row, text in zip(rows_sorted, texts, strict=True):
             if text and text not in regions_of:
-                groups = set(by_row[row])
                 whole = [(0, len(text))]
-                regions_of[text] = [whole if i in groups else [] for i in range(n_patterns)]
+                regions: list[list[tuple[int, int]]] = [[]] * n_patterns  # shared, never grown
+                for group in by_row[row]:
+                    if group < n_patterns:
+                        regions[group] = whole
+                regions_of[text] = regions
         known = _phone_verdicts(list(regions_of.items()), assets)
         seen: dict[str, tuple[list[_Candidate], set[str]]] = {}
         for row, text in zip(rows_sorted, texts, strict=True):
@@ -407,8 +410,7 @@ class TextDetector:
                 cands = self._identifiers(text, regions_of[text], known)
                 cats: set[str] = set()
                 if _HEALTH_GROUP in by_row[row]:
-                    for line_cats in self._health_whole(text).values():
-                        cats.update(line_cats)
+                    cats = assets.lexicon.categories_folded(fold(text))
                 analysed = seen[text] = (cands, cats)
             cands, cats = analysed
             hit: set[str] = set()
