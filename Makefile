@@ -13,6 +13,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[fast,remote,test]'
+	$(BIN)/python -m compileall -q src  # as a wheel install would (PYTHONDONTWRITEBYTECODE)
 	rm -f $(VENV)/.installed-*
 	touch $@
 

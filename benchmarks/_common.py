@@ -43,6 +43,18 @@ _EXT = {"csv": "csv", "txt": "txt", "xlsx": "xlsx", "json": "json", "hl7": "hl7"
         "pdf": "pdf", "sql": "sql"}
 
 
+def _compiled_sources() -> None:
+    """Byte-compile the (editable) sources once, as installing a wheel does: with
+    ``PYTHONDONTWRITEBYTECODE`` set, every run would otherwise recompile the modules it
+    imports, a cost no installed copy pays."""
+    import compileall
+
+    compileall.compile_dir(ROOT / "src", quiet=2)
+
+
+_compiled_sources()
+
+
 def data_dir(path: str | Path | None = None) -> Path:
     """Where generated inputs are cached: ``path``, else ``$SENTINELLE_BENCH_DATA``, else
     ``bench-data/`` at the repository root."""
