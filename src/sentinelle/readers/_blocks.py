@@ -217,8 +217,11 @@ def iter_blocks(
     chunk_rows: int,
     max_line_bytes: int,
     quote: str | None,
+    first_bytes: int | None = None,
 ) -> Iterator[Block]:
     """Cut the stream into :class:`Block` objects (see module docstring).
+
+    ``first_bytes``: a smaller size for the first block (a sample to look at first).
 
     Each block is read in one go, sized from ``chunk_bytes`` and, once a block has given
     the average line length, from ``chunk_rows``; the content is copied about twice
@@ -235,6 +238,8 @@ def iter_blocks(
     grow = 1
     while True:
         want = target
+        if first_bytes is not None:
+            want = max(min(first_bytes, target), 1)
         if line_bytes and rows_cap * line_bytes < want:
             want = max(int(rows_cap * line_bytes * 0.98), 1)
         want *= grow
@@ -289,4 +294,5 @@ def iter_blocks(
         buf = buf[end:]
         line += newlines
         line_bytes = end / max(newlines, 1)
+        first_bytes = None
         yield block

@@ -174,6 +174,9 @@ _PARSE_SPLIT = 8
 _MIN_PARSE_BYTES = 1024 * 1024
 #: rows the first chunk holds at least (column classification samples the first 1,000)
 SAMPLE_ROWS = 1000
+#: size of the first block, enough for SAMPLE_ROWS rows of a wide export (more blocks
+#: are joined to it otherwise)
+_SAMPLE_BYTES = 1024 * 1024
 
 
 def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
@@ -213,6 +216,7 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
             chunk_rows=options.chunk_rows,
             max_line_bytes=options.max_line_bytes,
             quote=dialect.quote,
+            first_bytes=_SAMPLE_BYTES,
         ):
             size = len(block.data)
             table = _table(source, block, dialect, names, guess, fmt, skip)
