@@ -2,8 +2,9 @@
 
 - :func:`pseudonymise`: keyed HMAC-SHA256 of the normalised value with the recipient key,
   computed once per *distinct* value (Python loops over the distinct values only, polars
-  maps them back), encoded as 16 base32 characters (80 bits). Deterministic: the same key,
-  recipient and value always give the same pseudonym, so joins between exports still work.
+  maps them back), encoded as 16 base32 characters (80 bits; numpy encodes them all at
+  once). Deterministic: the same key, recipient and value always give the same pseudonym,
+  so joins between exports still work.
 - :func:`nir_shaped_pseudonym`: a 15-digit NIR-shaped pseudonym that can never be a real
   NIR (see its docstring).
 - generalisation (:func:`generalise`): date of birth to month, year, or age band; postal
@@ -53,7 +54,8 @@ def normalise_expr(expr: pl.Expr, *, nir: bool = False) -> pl.Expr:
     return pl.when(out.str.len_chars() > 0).then(out)
 
 
-_B32 = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", dtype=np.uint8)
+#: ``bytes.translate`` table: 5-bit group -> RFC 4648 base32 character.
+_B32 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".ljust(256, b"\0")
 
 
 def _token(key: bytes, value: str) -> str:
@@ -62,37 +64,54 @@ def _token(key: bytes, value: str) -> str:
 
 
 def hmac_many(key: bytes, values: list[str]) -> list[bytes]:
-    """HMAC-SHA256 (RFC 2104) of many values with one key: the inner and outer hash
+    """HMAC-SHA256 (RFC 2104) of many values (UTF-8) with one key: see :func:`hmac_bytes`."""
+    return hmac_bytes(key, [v.encode("utf-8") for v in values])
+
+
+def hmac_bytes(key: bytes, values: list[bytes]) -> list[bytes]:
+    """HMAC-SHA256 (RFC 2104) of many byte strings with one key: the inner and outer hash
     states are computed once and copied per value (about twice as fast as
     ``hmac.digest`` per value, same result)."""
     block = key if len(key) <= 64 else hashlib.sha256(key).digest()
     block = block.ljust(64, b"\0")
     inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
     outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+    inner_copy, outer_copy = inner.copy, outer.copy
     out: list[bytes] = []
+    append = out.append
     for v in values:
-        i = inner.copy()
-        i.update(v.encode("utf-8"))
-        o = outer.copy()
+        i = inner_copy()
+        i.update(v)
+        o = outer_copy()
         o.update(i.digest())
-        out.append(o.digest())
+        append(o.digest())
     return out
 
 
-def _tokens(key: bytes, values: list[str]) -> list[str]:
-    """:func:`_token` of many values: one HMAC each, base32 vectorised (numpy)."""
-    if not values:
-        return []
-    raw = b"".join(d[:10] for d in hmac_many(key, values))
-    # two 40-bit groups per value; each gives 8 base32 characters (RFC 4648, no padding)
-    groups = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 5).astype(np.uint64)
-    words = np.zeros(len(groups), dtype=np.uint64)
-    for j in range(5):
-        words = (words << np.uint64(8)) | groups[:, j]
-    shifts = np.arange(35, -1, -5, dtype=np.uint64)
-    chars = _B32[((words[:, None] >> shifts[None, :]) & np.uint64(31)).astype(np.intp)]
-    text = chars.tobytes().decode("ascii")
-    return [text[i : i + 16] for i in range(0, len(text), 16)]
+def _base32(raw: np.ndarray) -> bytes:
+    """RFC 4648 base32 of rows of 10 bytes (``uint8[n, 10]``): 16 ASCII characters per
+    row, no padding (10 bytes are exactly two 40-bit groups)."""
+    g = raw.reshape(-1, 5)
+    out = np.empty((len(g), 8), dtype=np.uint8)
+    out[:, 0] = g[:, 0] >> 3
+    out[:, 1] = ((g[:, 0] & 7) << 2) | (g[:, 1] >> 6)
+    out[:, 2] = (g[:, 1] >> 1) & 31
+    out[:, 3] = ((g[:, 1] & 1) << 4) | (g[:, 2] >> 4)
+    out[:, 4] = ((g[:, 2] & 15) << 1) | (g[:, 3] >> 7)
+    out[:, 5] = (g[:, 3] >> 2) & 31
+    out[:, 6] = ((g[:, 3] & 3) << 3) | (g[:, 4] >> 5)
+    out[:, 7] = g[:, 4] & 31
+    return out.tobytes().translate(_B32)
+
+
+def _token_series(digests: list[bytes]) -> pl.Series:
+    """:func:`_token` of many values from their HMACs: base32 of the first 10 bytes,
+    vectorised (numpy), straight into a polars String Series."""
+    if not digests:
+        return pl.Series([], dtype=pl.String)
+    raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(-1, 32)[:, :10]
+    chars = _base32(np.ascontiguousarray(raw))
+    return pl.Series(np.frombuffer(chars, dtype="S16")).cast(pl.String)
 
 
 def nir_shaped(key: bytes, value: str) -> str:
@@ -107,7 +126,12 @@ def nir_shaped(key: bytes, value: str) -> str:
     real NIR is kept: not the sex, year or place). About 2^44 values: collisions within
     one export of a few hundred thousand persons are unlikely but possible.
     """
-    n = int.from_bytes(hmac.digest(key, value.encode("utf-8"), "sha256")[:16], "big")
+    return _nir_of_digest(hmac.digest(key, value.encode("utf-8"), "sha256"))
+
+
+def _nir_of_digest(digest: bytes) -> str:
+    """The NIR-shaped pseudonym of a value given its HMAC (see :func:`nir_shaped`)."""
+    n = int.from_bytes(digest[:16], "big")
     n, sex = divmod(n, 2)
     n, year = divmod(n, 100)
     n, month = divmod(n, len(IMPOSSIBLE_NIR_MONTHS))
@@ -119,26 +143,51 @@ def nir_shaped(key: bytes, value: str) -> str:
     return body + calc_key(body)
 
 
-def _map_distinct(series: pl.Series, fn) -> pl.Series:  # type: ignore[no-untyped-def]
-    """Apply ``fn`` (list of distinct values -> list of results) and map back."""
-    distinct = series.drop_nulls().unique()
-    mapped = fn(distinct.to_list())
-    return series.replace_strict(distinct, pl.Series(mapped, dtype=pl.String), default=None,
-                                 return_dtype=pl.String)
+#: Sizes of the fields of a NIR-shaped pseudonym, drawn in this order from its HMAC.
+_NIR_FIELDS = (2, 100, len(IMPOSSIBLE_NIR_MONTHS), 95, 999, 999)
+#: Every field depends on the 128-bit HMAC prefix modulo this product only (< 2**35).
+_NIR_SPAN = int(np.prod(_NIR_FIELDS, dtype=np.int64))
+_NIR_MONTHS = np.array([int(m) for m in IMPOSSIBLE_NIR_MONTHS], dtype=np.int64)
+
+
+def _nir_series(digests: list[bytes]) -> pl.Series:
+    """:func:`_nir_of_digest` of many HMACs, vectorised (numpy int64): the 15 digits are
+    built as one number (it starts with the sex digit, 1 or 2, so it has no leading
+    zero), the key is 97 - body mod 97."""
+    if not digests:
+        return pl.Series([], dtype=pl.String)
+    head = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(-1, 32)[:, :16]
+    n = np.zeros(len(head), dtype=np.uint64)
+    for j in range(16):  # big-endian prefix modulo _NIR_SPAN (n * 256 < 2**43)
+        n = (n * np.uint64(256) + head[:, j]) % np.uint64(_NIR_SPAN)
+    rest = n.astype(np.int64)
+    fields = []
+    for size in _NIR_FIELDS:
+        rest, field = np.divmod(rest, size)
+        fields.append(field)
+    sex, year, month, dept, commune, order = fields
+    body = ((((sex + 1) * 100 + year) * 100 + _NIR_MONTHS[month]) * 100 + dept + 1) * 1000
+    body = (body + commune + 1) * 1000 + order + 1
+    return pl.Series(body * 100 + (97 - body % 97)).cast(pl.String)
 
 
 def pseudonymise(series: pl.Series, key: bytes, *, shape: str = "token", nir: bool = False) -> pl.Series:
-    """Keyed pseudonyms of a column (null stays null). ``shape``: ``token`` or ``nir``."""
+    """Keyed pseudonyms of a column (null stays null). ``shape``: ``token`` or ``nir``.
+
+    The HMAC is computed once per distinct normalised value (:func:`hmac_bytes`, the only
+    Python loop), the encoding is vectorised (numpy), and polars maps the pseudonyms back
+    to the rows."""
     if shape not in ("token", "nir"):
         raise ConfigError(f"unknown pseudonym shape {shape!r} (token or nir)")
     norm = pl.select(normalise_expr(pl.lit(series), nir=nir)).to_series()
+    distinct = norm.drop_nulls().unique()
+    digests = hmac_bytes(key, distinct.cast(pl.Binary).to_list())  # UTF-8 bytes
     if shape == "nir":
-        def fn(values: list[str]) -> list[str]:
-            return [nir_shaped(key, v) for v in values]
+        mapped = _nir_series(digests)
     else:
-        def fn(values: list[str]) -> list[str]:
-            return _tokens(key, values)
-    return _map_distinct(norm, fn).alias(series.name)
+        mapped = _token_series(digests)
+    return norm.replace_strict(distinct, mapped, default=None,
+                               return_dtype=pl.String).alias(series.name)
 
 
 def canary_token(key: bytes, label: str, *, shape: str = "token") -> str:

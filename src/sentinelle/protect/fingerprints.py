@@ -24,8 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 
-from sentinelle.protect.actions import hmac_many
+from sentinelle.protect.actions import hmac_bytes, hmac_many
 
 #: Up to this many distinct pseudonyms, every one is fingerprinted.
 FULL_SET = 60_000
@@ -61,14 +62,21 @@ class Bloom:
     sample_bits: int = 0  # which values were added: see eligible()
 
     @classmethod
-    def of(cls, key: bytes, values: Iterable[str], fp_rate: float = 1e-4) -> Bloom:
-        """A filter holding the eligible share of ``values`` (all of them up to FULL_SET)."""
-        distinct = values if isinstance(values, (set, frozenset)) else set(values)
-        bits = sample_bits_for(len(distinct))
-        kept = eligible(distinct, bits)
-        bloom = cls.sized(len(kept), fp_rate)
+    def of(cls, key: bytes, values: Iterable[str] | pl.Series, fp_rate: float = 1e-4) -> Bloom:
+        """A filter holding the eligible share of ``values`` (all of them up to FULL_SET).
+        A polars Series is taken as already distinct (nulls ignored)."""
+        if isinstance(values, pl.Series):  # UTF-8 bytes straight from polars
+            raw: list[bytes] = values.drop_nulls().cast(pl.String).cast(pl.Binary).to_list()
+        else:
+            distinct = values if isinstance(values, (set, frozenset)) else set(values)
+            raw = [v.encode("utf-8") for v in distinct]
+        bits = sample_bits_for(len(raw))
+        if bits:
+            mask = (1 << bits) - 1
+            raw = [v for v in raw if not zlib.crc32(v) & mask]  # see eligible()
+        bloom = cls.sized(len(raw), fp_rate)
         bloom.sample_bits = bits
-        bloom.add_all(key, kept)
+        bloom.add_digests(hmac_bytes(key, raw))
         return bloom
 
     @classmethod
@@ -90,7 +98,10 @@ class Bloom:
             return (h1[:, None] + steps[None, :] * h2[:, None]) % np.uint64(self.m)
 
     def add_all(self, key: bytes, values: Iterable[str]) -> None:
-        digests = hmac_many(key, list(values))
+        self.add_digests(hmac_many(key, list(values)))
+
+    def add_digests(self, digests: list[bytes]) -> None:
+        """Add values given their fingerprints (HMAC with the trace key)."""
         if not digests:
             return
         idx = self._indices(digests).ravel()

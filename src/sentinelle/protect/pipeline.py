@@ -7,11 +7,20 @@ quasi-identifier combinations):
 1. classify each table's columns (:func:`sentinelle.detect.columns.classify_table`, first
    chunk), decide each column's action (:mod:`.policy`), and accumulate the
    quasi-identifier / sensitive-value combinations before and after the policy
-   (:mod:`.risk`); with ``min_k``, decide the extra generalisation and the classes to
-   suppress;
-2. transform every chunk (minimise, pseudonymise, generalise, mask, redact, suppress, add
-   canaries) and stream it to the writer (:mod:`.writer`). A source read in one chunk is
-   not read twice.
+   (:mod:`.parts`, :mod:`.risk`); with ``min_k``, decide the extra generalisation and the
+   classes to suppress;
+2. transform every chunk (minimise, pseudonymise, generalise, mask, redact:
+   :mod:`.transform`; then suppress, add canaries) and stream it to the writer
+   (:mod:`.writer`).
+
+A source that fits in what the reader may hold in one chunk (``ReadOptions.chunk_rows``
+and ``chunk_bytes``; the usual case) is read once and transformed once per table: its
+chunks are kept, then joined and transformed at the end of pass 1, the risk measure
+running while the free text is redacted and taking the generalised and masked
+quasi-identifiers from the output columns; pass 2 only applies ``min_k`` and canaries.
+Bigger sources are read twice, one chunk at a time. Once a table is classified, readers
+that can skip columns (:attr:`Table.skip_columns`) are told not to parse the columns that
+are dropped and serve neither the risk measure nor the date filter.
 
 Then the manifest is written next to the output (:mod:`.manifest`).
 """
@@ -22,6 +31,7 @@ import datetime as dt
 import os
 import secrets
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,19 +40,16 @@ import polars as pl
 
 from sentinelle import __version__
 from sentinelle.detect.columns import classify_table
-from sentinelle.detect.headers import OTHER_DATE
 from sentinelle.entities import Entity
 from sentinelle.errors import ConfigError, InputError
-from sentinelle.identifiers import dates
-from sentinelle.protect.actions import generalise, mask, normalise_expr, pseudonymise
 from sentinelle.protect.canaries import CanaryPlan
 from sentinelle.protect.fingerprints import Bloom
-from sentinelle.protect.health import categories_series
 from sentinelle.protect.keys import MasterKey
 from sentinelle.protect.manifest import SCHEMA, manifest_path, write_manifest
-from sentinelle.protect.policy import ColumnDecision, Policy, decide
+from sentinelle.protect.parts import Part
+from sentinelle.protect.policy import Policy, decide
 from sentinelle.protect.redact import Redactor
-from sentinelle.protect.risk import LADDERS, KPlan, RiskAccumulator, figures, reach_k
+from sentinelle.protect.transform import ColumnActions, Columns
 from sentinelle.protect.writer import (
     MULTI_TABLE,
     Layout,
@@ -82,27 +89,6 @@ class ProtectOptions:
 
 
 @dataclass(slots=True)
-class _Part:
-    """One table of the input (a sheet, a database table, or the whole file)."""
-
-    name: str | None
-    decisions: list[ColumnDecision]
-    date_col: str | None
-    before: RiskAccumulator
-    after: RiskAccumulator
-    records: int = 0  # rows selected (after --since/--until)
-    read: int = 0  # rows read
-    kplan: KPlan | None = None
-    risk: dict[str, Any] = field(default_factory=dict)
-
-    def qis(self) -> list[ColumnDecision]:
-        return [d for d in self.decisions if d.role]
-
-    def after_qis(self) -> list[ColumnDecision]:
-        return [d for d in self.qis() if d.rule.action != "drop"]
-
-
-@dataclass(slots=True)
 class ProtectResult:
     output: Path
     manifest: Path
@@ -116,62 +102,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _date_column(decisions: list[ColumnDecision], wanted: str | None) -> str | None:
-    if wanted:
-        for d in decisions:
-            if d.name.casefold() == wanted.casefold():
-                return d.name
-        raise ConfigError(f"--date-column: no column named {wanted!r}")
-    for d in decisions:
-        if d.entity == OTHER_DATE:
-            return d.name
-    return None
-
-
-def _conform(frame: pl.DataFrame, part: _Part) -> pl.DataFrame:
-    """The chunk with the part's columns: a column missing from a later chunk (ragged JSON)
-    is empty; a column that only appears in a later chunk was never classified and is
-    left out (the safe side)."""
-    names = [d.name for d in part.decisions]
-    if frame.columns == names:
-        return frame
-    return frame.select([pl.col(n) if n in frame.columns else pl.lit(None, pl.String).alias(n)
-                         for n in names])
-
-
-def _date_filter(frame: pl.DataFrame, part: _Part, opts: ProtectOptions) -> pl.DataFrame:
-    frame = _conform(frame, part)
-    if not (opts.since or opts.until):
-        return frame
-    if part.date_col is None:
-        raise ConfigError("--since/--until: no date column found; name one with --date-column")
-    when = dates.parse_series(frame[part.date_col].cast(pl.String))
-    keep = when.is_not_null()
-    if opts.since:
-        keep = keep & (when >= opts.since)
-    if opts.until:
-        keep = keep & (when <= opts.until)
-    return frame.filter(keep.fill_null(False))
-
-
-def _qi_after_value(d: ColumnDecision, series: pl.Series, as_of: dt.date) -> pl.Series:
-    """The value a quasi-identifier has in the output, or one partitioning rows the same way."""
-    rule = d.rule
-    if rule.action == "generalise":
-        return generalise(series, rule.to or "year", as_of=as_of)
-    if rule.action == "mask":
-        return mask(series, rule.to or "chars")
-    if rule.action == "pseudonymise":
-        return pl.select(normalise_expr(pl.lit(series), nir=d.nir)).to_series().alias(series.name)
-    return series
-
-
-def _sensitive_value(d: ColumnDecision, series: pl.Series) -> pl.Series:
-    if d.entity in ("FREE_TEXT", Entity.HEALTH) or d.rule.action == "redact":
-        return categories_series(series)
-    return series
-
-
 class Protector:
     """One protection run (holds the derived keys; never prints or logs them)."""
 
@@ -181,55 +111,34 @@ class Protector:
         self.rkey = key.recipient_key(options.recipient)
         self.tkey = key.trace_key()
         self.as_of = options.as_of or dt.date.today()
-        self.redactor = Redactor()
-        self.parts: dict[str | None, _Part] = {}
-        self.pseudonyms: set[str] = set()
+        self.actions = ColumnActions(self.rkey, self.as_of, Redactor())
+        self.parts: dict[str | None, Part] = {}
         self.rows_out = 0
         self.suppressed = 0
         self.export_id = secrets.token_hex(8)
         self.canary: CanaryPlan | None = None
         self.input_format = ""
-        self._cached: list[Table] | None = None
+        self._staged: list[tuple[str | None, pl.DataFrame]] | None = None  # read once
         self._dialect: tuple[dict[str, str], str | None, bool] | None = None
 
     # -- pass 1 -------------------------------------------------------------------------
 
-    def _part(self, table: Table) -> _Part:
+    def _part(self, table: Table) -> Part:
         part = self.parts.get(table.part)
         if part is None:
             plans = classify_table(table.frame, table.header)
             decisions = decide(self.opts.policy, table.frame.columns, plans,
                                keep=list(self.opts.keep) if self.opts.keep else None)
-            qis = [d for d in decisions if d.role]
-            sens = [d for d in decisions if d.sensitive]
-            after_q = [d.name for d in qis if d.rule.action != "drop"]
-            after_s = [d.name for d in sens if d.rule.action in ("keep", "generalise", "mask")]
-            part = _Part(table.part, decisions, _date_column(decisions, self.opts.date_column),
-                         RiskAccumulator([d.name for d in qis] + [d.name for d in sens]),
-                         RiskAccumulator(after_q + after_s))
+            part = Part.of(table.part, decisions, self.opts.date_column)
             self.parts[table.part] = part
         return part
 
+    def _select(self, table: Table) -> pl.DataFrame:
+        """The table's rows selected by ``--since/--until``, with its part's columns."""
+        return self.parts[table.part].select(table.frame, self.opts.since, self.opts.until)
+
     def _measure(self, table: Table) -> None:
-        part = self._part(table)
-        frame = _date_filter(table.frame, part, self.opts)
-        part.read += table.frame.height
-        part.records += frame.height
-        cols = {d.name: frame[d.name] for d in part.decisions if d.role or d.sensitive}
-        before = {n: (_sensitive_value(d, cols[n]) if d.sensitive else cols[n])
-                  for d in part.decisions if (n := d.name) in cols}
-        part.before.add(pl.DataFrame([s.alias(n) for n, s in before.items()]) if before
-                        else pl.DataFrame({"_": [None] * frame.height}))
-        after: dict[str, pl.Series] = {}
-        for d in part.decisions:
-            if d.name not in part.after.columns:
-                continue
-            if d.role:
-                after[d.name] = _qi_after_value(d, cols[d.name], self.as_of)
-            else:
-                after[d.name] = before[d.name]
-        part.after.add(pl.DataFrame([s.alias(n) for n, s in after.items()]) if after
-                       else pl.DataFrame({"_": [None] * frame.height}))
+        self._part(table).measure(table.frame.height, self._select(table), self.as_of)
 
     def _tables(self, source: Source) -> Iterator[Table]:
         for item in read_source(source, self.opts.read):
@@ -239,71 +148,65 @@ class Protector:
             self.input_format = self.input_format or item.format
             yield item
 
+    def _skip_unused(self, table: Table) -> None:
+        """Tell the reader not to parse the columns nothing here reads (later chunks)."""
+        if table.skip_columns is not None:
+            table.skip_columns(self.parts[table.part].unused_columns())
+
     def first_pass(self, source: Source) -> None:
-        cached: list[Table] = []
+        cached: list[Table] | None = []
+        rows = size = 0
+        limits = self.opts.read
         for table in self._tables(source):
             if self._dialect is None:
                 self._dialect = (dict(table.extra), table.encoding, table.header is not None)
-            self._measure(table)
-            if cached is not None:
-                cached.append(table)
-                if len(cached) > 1:
-                    cached = None  # type: ignore[assignment]
-        self._cached = cached
+            self._part(table)
+            self._skip_unused(table)
+            if cached is None:
+                self._measure(table)
+                continue
+            cached.append(table)
+            rows += table.frame.height
+            size += int(table.frame.estimated_size())
+            if len(cached) > 1 and (rows > limits.chunk_rows or size > limits.chunk_bytes):
+                for held in cached:  # too big to hold: measure now, read again in pass 2
+                    self._measure(held)
+                cached = None
+        if cached:
+            self._stage(cached)
         for part in self.parts.values():
-            self._plan_risk(part)
+            part.plan(self.opts.min_k, self.opts.max_suppress, self.as_of)
 
-    def _plan_risk(self, part: _Part) -> None:
-        qis_before = [d.name for d in part.qis()]
-        sens_before = [d.name for d in part.decisions if d.sensitive]
-        before = figures(part.before.table(), qis_before, sens_before)
-        after_q = [d.name for d in part.after_qis()]
-        after_s = [c for c in part.after.columns if c not in after_q]
-        table = part.after.table()
-        if self.opts.min_k:
-            roles = {d.name: d.role for d in part.after_qis()}
-            # columns the policy already generalised start at their level (the ladder
-            # must not replay "year" on age bands or "region" on region codes)
-            start = {d.name: LADDERS[d.role].index(d.rule.to) + 1 for d in part.after_qis()
-                     if d.rule.action == "generalise" and d.rule.to in LADDERS[d.role]}
-            try:
-                part.kplan = reach_k(table, roles, self.opts.min_k,  # type: ignore[arg-type]
-                                     max_suppress=self.opts.max_suppress, as_of=self.as_of,
-                                     start=start)
-            except ConfigError as exc:
-                where = f"table {part.name}: " if part.name else ""
-                raise ConfigError(f"--min-k {self.opts.min_k}: {where}{exc}") from None
-            table, _ = part.kplan.apply(table, as_of=self.as_of)
-            after_q = list(part.kplan.qis)
-        after = figures(table, after_q, after_s)
-        part.risk = {"before": before.to_dict(), "after": after.to_dict()}
-        if part.kplan:
-            part.risk["min_k"] = {"k": part.kplan.k, "generalised": part.kplan.levels,
-                                  "suppressed": part.kplan.suppressed,
-                                  "max_suppress": self.opts.max_suppress}
+    def _stage(self, tables: list[Table]) -> None:
+        """A source held whole: transform each table now, measuring the risk meanwhile."""
+        frames: dict[str | None, list[pl.DataFrame]] = {}
+        read: dict[str | None, int] = {}
+        for table in tables:
+            frames.setdefault(table.part, []).append(self._select(table))
+            read[table.part] = read.get(table.part, 0) + table.frame.height
+        self._staged = []
+        for name, chunks in frames.items():
+            part = self.parts[name]
+            frame = chunks[0] if len(chunks) == 1 else pl.concat(chunks, how="vertical")
+
+            def measure(done: Columns, part: Part = part, frame: pl.DataFrame = frame,
+                        rows: int = read[name]) -> None:
+                part.measure(rows, frame, self.as_of, done)
+
+            out = self.actions.transform(part.decisions, frame, during=measure)
+            self._staged.append((name, pl.DataFrame(list(out.values())) if out
+                                 else pl.DataFrame()))
 
     # -- pass 2 -------------------------------------------------------------------------
 
     def _transform(self, table: Table) -> pl.DataFrame:
         part = self.parts[table.part]
-        frame = _date_filter(table.frame, part, self.opts)
-        out: list[pl.Series] = []
-        for d in part.decisions:
-            series = frame[d.name]
-            rule = d.rule
-            if rule.action == "drop":
-                continue
-            if rule.action == "pseudonymise":
-                series = pseudonymise(series, self.rkey, shape=rule.to or "token", nir=d.nir)
-                self.pseudonyms.update(series.drop_nulls().unique().to_list())
-            elif rule.action == "generalise":
-                series = generalise(series, rule.to or "year", as_of=self.as_of)
-            elif rule.action == "mask":
-                series = mask(series, rule.to or "chars")
-            elif rule.action == "redact":
-                series = self.redactor.redact_series(series).text
-            out.append(series.alias(d.name))
-        result = pl.DataFrame(out) if out else pl.DataFrame()
+        self._skip_unused(table)
+        out = self.actions.transform(part.decisions, self._select(table))
+        return self._finish(part, pl.DataFrame(list(out.values())) if out else pl.DataFrame())
+
+    def _finish(self, part: Part, result: pl.DataFrame) -> pl.DataFrame:
+        """``min_k`` (generalise further, suppress) and canaries on transformed rows."""
         if part.kplan is not None and result.width:
             result, removed = part.kplan.apply(result, as_of=self.as_of)
             self.suppressed += removed
@@ -313,8 +216,13 @@ class Protector:
         return result
 
     def second_pass(self, source: Source) -> Iterator[tuple[str | None, pl.DataFrame]]:
-        tables = self._cached if self._cached is not None else self._tables(source)
-        for table in tables:
+        if self._staged is not None:
+            staged, self._staged = self._staged, None
+            while staged:  # the writer holds the only reference to a written table
+                name, frame = staged.pop(0)
+                yield name, self._finish(self.parts[name], frame)
+            return
+        for table in self._tables(source):
             yield table.part, self._transform(table)
 
     # -- the whole run ------------------------------------------------------------------
@@ -340,9 +248,16 @@ class Protector:
                 raise ConfigError("--canaries needs a pseudonymised (or kept name) column to "
                                   "carry the canary values")
         layout = self._layout(fmt)
-        written = write_output(output, self.second_pass(source), layout,
-                               encrypt_to=self.opts.encrypt_to)
-        data = self._manifest(input_path, output, fmt, written.bytes_written)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sentinelle-bloom") as pool:
+            # a one-chunk source has all its pseudonyms already: fingerprint them (Python
+            # HMACs) while polars writes the output
+            early = (pool.submit(Bloom.of, self.tkey, self.actions.pseudonyms())
+                     if self._staged is not None else None)
+            written = write_output(output, self.second_pass(source), layout,
+                                   encrypt_to=self.opts.encrypt_to)
+            bloom = early.result() if early is not None else \
+                Bloom.of(self.tkey, self.actions.pseudonyms())
+        data = self._manifest(input_path, output, fmt, written.bytes_written, bloom)
         path = write_manifest(output, data)
         return ProtectResult(output, path, data)
 
@@ -355,8 +270,8 @@ class Protector:
                       crlf=extra.get("newline") == "crlf", header=header,
                       quote=extra.get("quote") or '"')
 
-    def _manifest(self, input_path: Path, output: Path, fmt: str, nbytes: int) -> dict[str, Any]:
-        bloom = Bloom.of(self.tkey, self.pseudonyms)
+    def _manifest(self, input_path: Path, output: Path, fmt: str, nbytes: int,
+                  bloom: Bloom) -> dict[str, Any]:
         first = next(iter(self.parts.values()))
         columns = [{"name": d.name, **d.rule.to_dict(), "entity": d.entity,
                     **({"quasi_identifier": d.role} if d.role else {}),

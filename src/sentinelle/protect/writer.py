@@ -17,6 +17,7 @@ ciphertext is written: there is no plaintext temporary file.
 
 from __future__ import annotations
 
+import codecs
 import io
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -90,14 +91,45 @@ def _codec(encoding: str | None, first: bool) -> str:
     return enc
 
 
+#: cp1252 has no character U+0080-U+009F: its encoder writes ``?`` for them (``replace``).
+_C1_TO_QMARK = bytes(0x3F if 0x80 <= b <= 0x9F else b for b in range(256))
+
+
+def transcode(data: bytes, codec: str) -> bytes:
+    """UTF-8 ``data`` (what polars writes) re-encoded as ``codec`` with ``errors="replace"``:
+    the same bytes as ``data.decode("utf-8").encode(codec, errors="replace")``.
+
+    Fast paths: UTF-8 as is (a BOM first for ``utf-8-sig``); Latin-1 and cp1252 text whose
+    characters are all below U+0100 through the Latin-1 codec (a copy), cp1252 then mapping
+    the C1 controls to ``?``. Anything else goes through the codec.
+    """
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        name = codec
+    if name == "utf-8":
+        return data
+    if name == "utf-8-sig":
+        return codecs.BOM_UTF8 + data
+    text = data.decode("utf-8")
+    if name in ("cp1252", "iso8859-1"):
+        try:
+            raw = text.encode("latin-1")
+        except UnicodeEncodeError:
+            return text.encode(codec, errors="replace")
+        return raw.translate(_C1_TO_QMARK) if name == "cp1252" else raw
+    return text.encode(codec, errors="replace")
+
+
 def _delimited(parts: Iterable[tuple[str | None, pl.DataFrame]], layout: Layout) -> Iterator[bytes]:
     first = True
     for _, frame in parts:
         for start in range(0, max(frame.height, 1), SLICE_ROWS):  # bounded text buffers
-            text = frame.slice(start, SLICE_ROWS).write_csv(
-                separator=layout.delimiter, include_header=layout.header and first,
+            buf = io.BytesIO()  # polars writes UTF-8 bytes: no intermediate Python str
+            frame.slice(start, SLICE_ROWS).write_csv(
+                buf, separator=layout.delimiter, include_header=layout.header and first,
                 line_terminator="\r\n" if layout.crlf else "\n", quote_char=layout.quote or '"')
-            yield text.encode(_codec(layout.encoding, first), errors="replace")
+            yield transcode(buf.getvalue(), _codec(layout.encoding, first))
             first = False
     if first:  # no chunk at all: still a valid (empty) file
         yield b""
