@@ -29,7 +29,7 @@ from sentinelle.detect.headers import (
     HeaderHint,
     header_hint,
 )
-from sentinelle.detect.shapes import Shape, non_empty, shapes_of
+from sentinelle.detect.shapes import Shape, non_empty_columns, shapes_of
 from sentinelle.entities import Entity
 from sentinelle.identifiers import nir as nir_module
 from sentinelle.identifiers._series import SeriesCheck, collect_checks
@@ -325,9 +325,9 @@ def classify_table(
     names = header if header is not None else [None] * frame.width
     shapes = shapes_of(sample)
     evidence = [
-        _Evidence(i, names[i] if i < len(names) else None, non_empty(series), shapes[i],
+        _Evidence(i, names[i] if i < len(names) else None, values, shapes[i],
                   header_hint(names[i] if i < len(names) else None))
-        for i, series in enumerate(sample.iter_columns())
+        for i, values in enumerate(non_empty_columns(sample))
     ]
     _run_checks(evidence)
     plans: list[ColumnPlan] = []

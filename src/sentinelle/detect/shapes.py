@@ -57,6 +57,12 @@ def non_empty(series: pl.Series) -> pl.Series:
     return s.filter(s.is_not_null() & (s.str.len_chars() > 0))
 
 
+def non_empty_columns(frame: pl.DataFrame) -> list[pl.Series]:
+    """:func:`non_empty` of every column of ``frame``, in one query."""
+    stripped_all = frame.select(stripped(pl.col(c)) for c in frame.columns)
+    return [series.drop_nulls() for series in stripped_all.iter_columns()]
+
+
 def _features(v: pl.Expr) -> dict[str, pl.Expr]:
     """Aggregations over ``v`` (stripped values, null where empty), one value each."""
     compact = v.str.replace_all(r"[\s.\-/]", "")
