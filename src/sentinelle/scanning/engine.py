@@ -87,6 +87,46 @@ class _Part:
     plans: list[ColumnPlan] | None = None
 
 
+class _Held:
+    """Scans table chunks, keeping a source's first (sample) chunk back to scan it with
+    the chunk that follows: every chunk costs the checks a fixed planning time, and the
+    first one is small (the reader sends it early so that columns can be skipped)."""
+
+    def __init__(self, detector: TextDetector) -> None:
+        self.detector = detector
+        self.part: _Part | None = None
+        self.table: Table | None = None
+
+    def take(self, part: _Part, table: Table, *, hold: bool) -> None:
+        if self.table is not None and self.part is part:
+            table = _followed_by(self.table, table)
+            self.part = self.table = None
+        self.flush()
+        if hold:
+            self.part, self.table = part, table
+        else:
+            self._scan(part, table)
+
+    def flush(self) -> None:
+        if self.part is not None and self.table is not None:
+            part, table = self.part, self.table
+            self.part = self.table = None
+            self._scan(part, table)
+
+    def _scan(self, part: _Part, table: Table) -> None:
+        assert part.plans is not None
+        scan_table_chunk(table, part.plans, part.acc, self.detector)
+
+
+def _followed_by(first: Table, following: Table) -> Table:
+    """``first`` with the rows of the chunk that comes right after it."""
+    same = first.frame.columns == following.frame.columns
+    first.frame = pl.concat([first.frame, following.frame],
+                            how="vertical" if same else "diagonal", rechunk=False)
+    first.warnings = list(dict.fromkeys([*first.warnings, *following.warnings]))
+    return first
+
+
 def scan_source(
     source: Source, config: ScanConfig, detector: TextDetector, *, depth: int = 0
 ) -> list[FileReport]:
@@ -101,8 +141,11 @@ def scan_source(
     nested: list[FileReport] = []
     pending: dict[str, list[str]] = {}  # Skip reasons for a member that follows (unsafe name)
     used = False
+    held = _Held(detector)
     try:
         for item in read_source(source, config.read):
+            if not isinstance(item, Table):
+                held.flush()
             if isinstance(item, Source):
                 if depth + 1 > config.read.max_depth:
                     reason = f"nested deeper than {config.read.max_depth} levels, not read"
@@ -127,14 +170,15 @@ def scan_source(
             acc.format = acc.format or item.format
             acc.encoding = acc.encoding or item.encoding
             if isinstance(item, Table):
-                if part.plans is None or item.frame.width > len(part.plans):
+                first = part.plans is None
+                if first or item.frame.width > len(part.plans or []):
                     # first chunk, or columns that appear later (JSON, XML, ragged rows)
                     plans = classify_table(item.frame, item.header, sample_rows=config.sample_rows)
                     part.plans = (part.plans or []) + plans[len(part.plans or []):]
                     if item.skip_columns is not None:
                         # columns found to hold nothing need not be parsed in later chunks
                         item.skip_columns(frozenset(p.index for p in part.plans if not p.entity))
-                scan_table_chunk(item, part.plans, acc, detector)
+                held.take(part, item, hold=first and item.skip_columns is not None)
             else:
                 _scan_text_chunk(item, acc, detector)
             for warning in getattr(item, "warnings", ()) or ():
@@ -146,6 +190,7 @@ def scan_source(
     except SentinelleError as exc:
         main.acc.errors.append(str(exc))
         used = True
+    held.flush()  # what was read before an error still counts
     nested += [failed_report(path, "; ".join(reasons)) for path, reasons in pending.items()]
     reports = [p.acc.finish() for p in parts.values()]
     if used or not (parts or nested):
