@@ -1,4 +1,4 @@
-"""Durations on the command line, alert filtering and exit codes."""
+"""Alert filtering and exit codes (durations: tests/test_durations.py)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,7 @@ import pytest
 
 from sentinelle.errors import ConfigError
 from sentinelle.inventory.views import HistoryEvent
-from sentinelle.watch import parse_duration
 from sentinelle.watch.alerts import Alert, exit_code
-
-
-@pytest.mark.parametrize("text, seconds", [("90s", 90), ("15m", 900), ("1h", 3600),
-                                           ("30d", 30 * 86400), ("2w", 14 * 86400),
-                                           ("1h30m", 5400), ("0.5h", 1800), (" 7D ", 7 * 86400)])
-def test_durations(text, seconds):
-    assert parse_duration(text) == timedelta(seconds=seconds)
-
-
-@pytest.mark.parametrize("text", ["", "30", "d", "1y", "-1h", "0s", "1h and 2m", "1e3s"])
-def test_bad_durations(text):
-    with pytest.raises(ConfigError):
-        parse_duration(text, option="--max-age")
 
 
 def _alert(kind: str, risk: str | None, previous: str | None = None) -> Alert:

@@ -73,7 +73,7 @@ def protect_command(
     min_k: Annotated[int | None, typer.Option("--min-k", help="Generalise/suppress until every class has at least K records.")] = None,
     max_suppress: Annotated[float, typer.Option("--max-suppress", help="Largest share of records --min-k may suppress.")] = 0.05,
     encrypt_to: Annotated[str | None, typer.Option("--encrypt-to", help="age recipient (age1...): write an encrypted file.")] = None,
-    expires: Annotated[str | None, typer.Option("--expires", help="Expiry: a date (2026-12-31) or a duration (30d, 12w, 6m, 1y).")] = None,
+    expires: Annotated[str | None, typer.Option("--expires", help="Expiry: a date (2026-12-31) or a duration (30d, 12w, 6mo, 1y).")] = None,
     canaries: Annotated[int, typer.Option("--canaries", help="Synthetic canary patients to add (unique to this export).")] = 0,
     fmt: Annotated[str, typer.Option("--format", help="Output format: same, csv, tsv, json, ndjson, parquet, xlsx, sqlite.")] = "same",
     as_json: Annotated[bool, typer.Option("--json", help="Print the manifest summary as JSON.")] = False,

@@ -63,7 +63,7 @@ def watch_command(
         from sentinelle.inventory.store import Inventory
         from sentinelle.scanning.engine import ScanConfig
         from sentinelle.watch.alerts import alerts_for, exit_code
-        from sentinelle.watch.durations import parse_duration
+        from sentinelle.durations import parse_duration
         from sentinelle.watch.incremental import WatchConfig, watch_once
         from sentinelle.watch.webhook import Webhook
     except ModuleNotFoundError as exc:  # sqlalchemy / alembic: the `inventory` extra

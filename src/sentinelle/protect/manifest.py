@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from sentinelle.atomic import write_text
+from sentinelle.durations import parse_duration
 from sentinelle.errors import ConfigError
 
 SCHEMA = "sentinelle.protect/1"
@@ -65,20 +67,23 @@ def find_manifests(directory: str | Path) -> list[Path]:
     return sorted(root.rglob(f"*{SUFFIX}"))
 
 
+_DURATION_LIKE = re.compile(r"^(?:\s*\d+(?:\.\d+)?\s*[A-Za-z]+)+\s*$")
+
+
 def parse_when(text: str | None) -> dt.datetime | None:
-    """An ISO date or date-time (UTC when no offset), or a duration ``30d``/``12w``/``6m``."""
+    """An ISO date or date-time (UTC when no offset), or a duration from now (``30d``,
+    ``12w``, ``6mo``, ``1y``; see :mod:`sentinelle.durations`, a bare ``m`` is refused)."""
     if text is None:
         return None
     raw = text.strip()
-    now = dt.datetime.now(dt.UTC)
-    units = {"d": 1, "w": 7, "m": 30, "y": 365}
-    if raw[:-1].isdigit() and raw[-1:].lower() in units:
-        return now + dt.timedelta(days=int(raw[:-1]) * units[raw[-1].lower()])
+    if _DURATION_LIKE.match(raw):  # numbers with units: a duration (precise errors)
+        return dt.datetime.now(dt.UTC) + parse_duration(raw, option="--expires",
+                                                         minutes_m=False)
     try:
         when = dt.datetime.fromisoformat(raw)
     except ValueError:
         raise ConfigError(f"--expires: expected an ISO date (2026-12-31) or a duration "
-                          f"(30d, 12w, 6m, 1y), got {raw!r}") from None
+                          f"(30d, 12w, 6mo, 1y), got {raw!r}") from None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
