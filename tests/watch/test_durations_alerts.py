@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
-from sentinelle.errors import ConfigError
 from sentinelle.inventory.views import HistoryEvent
 from sentinelle.watch.alerts import Alert, exit_code
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from sentinelle.assess.labels import (
+    AUTHENTICITY,
     CATEGORY_LABELS,
     HEALTH_KEYS,
     SEVERITY_LABELS,
@@ -121,11 +122,8 @@ def _sources(data: dict[str, Any]) -> list[str]:
 
 
 def _authentic(auth: dict[str, Any]) -> str:
-    checks = [(auth.get("nir_key_valid_share"), lambda v: v >= 0.9),
-              (auth.get("nir_dob_sex_agreement"), lambda v: v >= 0.7),
-              (auth.get("duplicate_record_share"), lambda v: v <= 0.05),
-              (auth.get("implausible_date_share"), lambda v: v <= 0.01)]
-    known = [ok(v) for v, ok in checks if v is not None]
+    known = [indicator.genuine(auth[key]) for key, indicator in AUTHENTICITY.items()
+             if auth.get(key) is not None]
     if not known:
         return "authenticité non évaluable (pas de NIR ni de date de naissance reconnus)"
     if all(known):

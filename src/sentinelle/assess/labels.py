@@ -6,6 +6,7 @@ Keys are the data categories of ``assessment.json`` (``identity``, ``NIR``, ``co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sentinelle.entities import HealthCategory
@@ -25,6 +26,41 @@ CATEGORY_LABELS: dict[str, str] = {
     "MENTAL_HEALTH": "Santé mentale",
     "TREATMENT": "Traitements",
     "OTHER_HEALTH": "Autres données de santé",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """An authenticity indicator of ``assessment.json``: how it reads, and the side of its
+    threshold a genuine export falls on (``minimum``: at least, else at most)."""
+
+    label: str
+    note: str
+    threshold: float
+    minimum: bool
+
+    def genuine(self, value: float) -> bool:
+        return value >= self.threshold if self.minimum else value <= self.threshold
+
+
+AUTHENTICITY: dict[str, Indicator] = {
+    "nir_key_valid_share": Indicator(
+        "NIR dont la clé de contrôle est valide",
+        "≈ 99 % dans un fichier réel (fautes de saisie) ; ≈ 1 % pour des numéros inventés",
+        0.9, minimum=True),
+    "nir_dob_sex_agreement": Indicator(
+        "Concordance NIR / date de naissance / sexe",
+        ("les ayants droit (enfants sur le NIR d'un parent) ne concordent pas ; "
+         "une concordance très basse signale des données fabriquées"),
+        0.7, minimum=True),
+    "duplicate_record_share": Indicator(
+        "Enregistrements en double exact",
+        "un fichier gonflé par copie de lignes en contient beaucoup",
+        0.05, minimum=False),
+    "implausible_date_share": Indicator(
+        "Dates invraisemblables (naissance future, avant 1890, après le prélèvement)",
+        "proche de 0 dans un export réel",
+        0.01, minimum=False),
 }
 
 # Plain-language wording of a category for a patient letter ("vos données exposées").
@@ -110,5 +146,18 @@ def found(categories: dict[str, int]) -> list[str]:
     return [k for k in CATEGORY_LABELS if categories.get(k, 0) > 0]
 
 
-__all__ = ["BASIS_LABELS", "CATEGORY_LABELS", "HEALTH_KEYS", "LETTER_LABELS", "RULE_LABELS",
-           "SEVERITY_LABELS", "basis_text", "factor_text", "found", "fr_int", "fr_share"]
+__all__ = [
+    "AUTHENTICITY",
+    "BASIS_LABELS",
+    "CATEGORY_LABELS",
+    "HEALTH_KEYS",
+    "LETTER_LABELS",
+    "RULE_LABELS",
+    "SEVERITY_LABELS",
+    "Indicator",
+    "basis_text",
+    "factor_text",
+    "found",
+    "fr_int",
+    "fr_share",
+]

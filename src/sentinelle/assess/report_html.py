@@ -15,6 +15,7 @@ from typing import Any
 
 from sentinelle.assess.charts import columns, hbar
 from sentinelle.assess.labels import (
+    AUTHENTICITY,
     CATEGORY_LABELS,
     RULE_LABELS,
     SEVERITY_LABELS,
@@ -42,28 +43,6 @@ svg .mark{fill:#3b5bdb}svg .lbl,svg .val,svg .tick,svg .empty{font-size:12px;fil
 svg .axis{stroke:#8a93a6}.warn{color:#c81e1e;font-weight:600}.ok{color:#2f9e44}
 .note{color:#5b6475;font-size:13px}
 """
-
-# indicator -> (label, note, predicate "looks genuine")
-_AUTH: dict[str, tuple[str, str, Any]] = {
-    "nir_key_valid_share": (
-        "NIR dont la clé de contrôle est valide",
-        "≈ 99 % dans un fichier réel (fautes de saisie) ; ≈ 1 % pour des numéros inventés",
-        lambda v: v >= 0.9),
-    "nir_dob_sex_agreement": (
-        "Concordance NIR / date de naissance / sexe",
-        ("les ayants droit (enfants sur le NIR d'un parent) ne concordent pas ; "
-        "une concordance très basse signale des données fabriquées"),
-        lambda v: v >= 0.7),
-    "duplicate_record_share": (
-        "Enregistrements en double exact",
-        "un fichier gonflé par copie de lignes en contient beaucoup",
-        lambda v: v <= 0.05),
-    "implausible_date_share": (
-        "Dates invraisemblables (naissance future, avant 1890, après le prélèvement)",
-        "proche de 0 dans un export réel",
-        lambda v: v <= 0.01),
-}
-
 
 def _kpi(metric: str, value: object, shown: str, label: str) -> str:
     kind = "kpi date" if metric.startswith("date_") else "kpi"
@@ -166,10 +145,10 @@ def _tables(data: dict[str, Any]) -> str:
     l_rows.append(["incertaines (à vérifier)", fr_int(link.get("uncertain"))])
     auth = data.get("authenticity") or {}
     a_rows = []
-    for key, (label, note, ok) in _AUTH.items():
+    for key, indicator in AUTHENTICITY.items():
         value = auth.get(key)
-        verdict = "-" if value is None else ("normal" if ok(value) else "à vérifier")
-        a_rows.append([label, fr_share(value), verdict, note])
+        verdict = "-" if value is None else ("normal" if indicator.genuine(value) else "à vérifier")
+        a_rows.append([indicator.label, fr_share(value), verdict, indicator.note])
     errors = [[e.get("path", ""), e.get("reason", "")] for e in data.get("errors") or []]
     return "".join([
         "<h2>Sources</h2>",

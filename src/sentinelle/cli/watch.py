@@ -59,11 +59,11 @@ def watch_command(
     and too-old files as JSON lines."""
     err = Console(stderr=True, soft_wrap=True)
     try:
+        from sentinelle.durations import parse_duration
         from sentinelle.inventory.database import display_url
         from sentinelle.inventory.store import Inventory
         from sentinelle.scanning.engine import ScanConfig
         from sentinelle.watch.alerts import alerts_for, exit_code
-        from sentinelle.durations import parse_duration
         from sentinelle.watch.incremental import WatchConfig, watch_once
         from sentinelle.watch.webhook import Webhook
     except ModuleNotFoundError as exc:  # sqlalchemy / alembic: the `inventory` extra

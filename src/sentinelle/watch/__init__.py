@@ -7,8 +7,8 @@ again); :mod:`~sentinelle.watch.alerts` turns its change events into alerts (JSO
 
 from __future__ import annotations
 
-from sentinelle.watch.alerts import Alert, alerts_for, exit_code
 from sentinelle.durations import parse_duration
+from sentinelle.watch.alerts import Alert, alerts_for, exit_code
 from sentinelle.watch.incremental import PassResult, WatchConfig, watch_once
 from sentinelle.watch.webhook import Webhook
 
