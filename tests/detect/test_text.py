@@ -213,3 +213,17 @@ def test_junk_never_raises(engine: str) -> None:
 
 def test_patterns_have_unique_names() -> None:
     assert len({p.name for p in PATTERNS}) == len(PATTERNS)
+
+
+def test_identifiers_only_scan_skips_the_health_pass() -> None:
+    from sentinelle.detect.text import TextDetector
+
+    text = ("Patiente DUPONT Marie née le 12/03/1985, VIH négatif, grossesse 12 SA.\n"
+            "NIR 2 85 03 75 112 005 51, tél 06 12 34 56 78\n") * 40
+    for engine in ("polars", "re"):
+        detector = TextDetector(engine=engine)
+        full = detector.scan(text)
+        ids = detector.scan(text, health=False)
+        assert full.health and not ids.health
+        assert [(m.entity, m.start, m.end) for m in ids.matches] == [
+            (m.entity, m.start, m.end) for m in full.matches]

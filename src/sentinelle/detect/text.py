@@ -254,8 +254,9 @@ class TextDetector:
 
     # -- whole texts -------------------------------------------------------------------
 
-    def scan(self, text: str, *, first_line: int = 1) -> TextFindings:
-        """Identifiers and health categories in ``text``."""
+    def scan(self, text: str, *, first_line: int = 1, health: bool = True) -> TextFindings:
+        """Identifiers and health categories in ``text`` (``health=False``: identifiers
+        only, for callers that find health terms their own way)."""
         assets = _assets()
         if not text:
             return TextFindings([], {}, {}, self.min_confidence)
@@ -269,7 +270,8 @@ class TextDetector:
             cands = self._identifiers(text, regions, _phone_verdicts([(text, regions)], assets))
             if self.prose:
                 cands = _with_prose(text, cands, self.min_confidence)
-            return self._findings(text, cands, self._health_whole(text), first_line)
+            by_line = self._health_whole(text) if health else {}
+            return self._findings(text, cands, by_line, first_line)
         flagged = prefilter.flag(text)
         starts, ends = flagged.line_starts, flagged.line_ends
         regions = [
@@ -282,7 +284,7 @@ class TextDetector:
             cands = _with_prose(text, cands, self.min_confidence)
         health_by_line: dict[int, set[str]] = {}
         lexicon = assets.lexicon
-        for i in flagged.groups[_HEALTH_GROUP].tolist():
+        for i in flagged.groups[_HEALTH_GROUP].tolist() if health else ():
             cats = lexicon.categories_folded(fold(text[starts[i] : ends[i]]))
             if cats:
                 health_by_line[i] = cats
