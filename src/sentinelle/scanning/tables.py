@@ -72,14 +72,24 @@ def _distinct(series: pl.Series) -> pl.DataFrame | None:
     first row (``row``) and count (``k``), when values repeat enough for checking each
     distinct value once to pay (blood groups, establishments, doctors, birth dates); else
     ``None``."""
-    probe = series.head(_PROBE_ROWS)
-    if len(series) < _PROBE_ROWS or probe.n_unique() * _REPEATS > len(probe):
-        return None
-    return (
-        pl.DataFrame({"v": series}).with_row_index("row")
+    return _distinct_all({0: series}).get(0)
+
+
+def _distinct_all(columns: dict[int, pl.Series]) -> dict[int, pl.DataFrame]:
+    """:func:`_distinct` of many columns, the group-bys run together (in parallel)."""
+    keys = [k for k, series in columns.items() if _repeats(series)]
+    frames = pl.collect_all([
+        pl.DataFrame({"v": columns[k]}).lazy().with_row_index("row")
         .group_by("v", maintain_order=True)
         .agg(pl.col("row").first(), k=pl.len())
-    )
+        for k in keys
+    ], engine=ENGINE) if keys else []
+    return dict(zip(keys, frames, strict=True))
+
+
+def _repeats(series: pl.Series) -> bool:
+    probe = series.head(_PROBE_ROWS)
+    return len(series) >= _PROBE_ROWS and probe.n_unique() * _REPEATS <= len(probe)
 
 
 def scan_table_chunk(
@@ -100,6 +110,10 @@ def scan_table_chunk(
     live = [p for p in plans if p.index < frame.width]
     queries: list[pl.LazyFrame] = []
     jobs: list[tuple[ColumnPlan, str]] = []
+    distincts = _distinct_all({
+        p.index: frame.to_series(p.index) for p in live
+        if p.entity in CHECKED and not (p.entity == Entity.NIR_NO_KEY and p.key_index is not None)
+    })
     for plan in live:
         series = frame.to_series(plan.index)
         entity = plan.entity
@@ -108,7 +122,7 @@ def scan_table_chunk(
             queries.append(_summarise(check, show_values=show))
             jobs.append((plan, entity))
         elif entity in CHECKED:
-            distinct = _distinct(series)
+            distinct = distincts.get(plan.index)
             values = series if distinct is None else distinct.get_column("v")
             queries.append(_summarise(identifier(entity).check_lazy(values), show_values=show,
                                       distinct=distinct))
