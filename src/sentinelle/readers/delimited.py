@@ -30,7 +30,9 @@ unless quoted fields hold line breaks. Blank lines are rows of nulls (so that ho
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import polars as pl
 
@@ -177,6 +179,8 @@ SAMPLE_ROWS = 1000
 #: size of the first block, enough for SAMPLE_ROWS rows of a wide export (more blocks
 #: are joined to it otherwise)
 _SAMPLE_BYTES = 1024 * 1024
+#: blocks parsed at once past the sample
+_PARSERS = 2
 
 
 def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table]:
@@ -207,8 +211,10 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
     sampled = False  # the first chunk went out
     block_bytes = max(options.chunk_bytes // _PARSE_SPLIT, min(options.chunk_bytes,
                                                                _MIN_PARSE_BYTES))
-    with source.open() as stream:
-        for block in iter_blocks(
+    with source.open() as stream, ThreadPoolExecutor(
+        max_workers=_PARSERS, thread_name_prefix="sentinelle-parse"
+    ) as pool:
+        blocks = iter_blocks(
             stream,
             guess,
             path=source.path,
@@ -217,9 +223,28 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
             max_line_bytes=options.max_line_bytes,
             quote=dialect.quote,
             first_bytes=_SAMPLE_BYTES,
-        ):
-            size = len(block.data)
-            table = _table(source, block, dialect, names, guess, fmt, skip)
+        )
+
+        def parsed() -> Iterator[tuple[int, Table]]:
+            """(bytes, table) of each block in order. Past the sample, blocks are parsed
+            ahead on a small pool: polars parses one (without the interpreter lock)
+            while the next is transcoded."""
+            ahead: deque[tuple[int, Future[Table]]] = deque()
+            for block in blocks:
+                size = len(block.data)
+                if not sampled:  # the consumer's skip_columns applies after the sample
+                    yield size, _table(source, block, dialect, names, guess, fmt, skip)
+                    continue
+                ahead.append((size, pool.submit(_table, source, block, dialect, names, guess,
+                                                fmt, skip)))
+                if len(ahead) >= _PARSERS:
+                    size, job = ahead.popleft()
+                    yield size, job.result()
+            while ahead:
+                size, job = ahead.popleft()
+                yield size, job.result()
+
+        for size, table in parsed():
             if first and dialect.has_header:
                 header, names, table = _split_header(table, names)
             table.header = header
