@@ -1,6 +1,6 @@
-"""A column whose values repeat is checked on its distinct values only: the findings
-(counts, invalid values, first row, distinct values, locations) must be exactly those of
-checking every cell."""
+"""A column whose values repeat (identifiers, and names counted by presence) is checked on
+its distinct values only: the findings (counts, invalid values, first row, distinct
+values, locations) must be exactly those of checking every cell."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def _frame() -> tuple[pl.DataFrame, list[str]]:
         "GROUPE_SANGUIN": [rng.choice(blood) for _ in range(ROWS)],
         "FINESS": [rng.choice(finess) for _ in range(ROWS)],
         "DATE_NAISSANCE": [rng.choice(births) for _ in range(ROWS)],
+        "MEDECIN_TRAITANT": [rng.choice(["Dr MARTIN", "Dr MARTIN ", "BERNARD Paul", "", None,
+                                         "  ", "PETIT Anne"]) for _ in range(ROWS)],
     }
     # the first valid value comes late, so the first row is not simply row 0
     rows["FINESS"][:40] = ["750000524"] * 40
@@ -36,7 +38,8 @@ def _frame() -> tuple[pl.DataFrame, list[str]]:
 
 def _scan(frame: pl.DataFrame, header: list[str]) -> FileAccumulator:
     plans = classify_table(frame, header)
-    assert [p.entity for p in plans] == ["BLOOD_GROUP", "FINESS", "DATE_OF_BIRTH"]
+    assert [p.entity for p in plans] == ["BLOOD_GROUP", "FINESS", "DATE_OF_BIRTH",
+                                         "PERSON_NAME"]
     acc = FileAccumulator(path="export.csv")
     table = Table(frame=frame, header=header, format="csv", first_line=2)
     tables.scan_table_chunk(table, plans, acc, TextDetector())
@@ -62,7 +65,7 @@ def test_distinct_values_give_the_findings_of_every_cell(monkeypatch: pytest.Mon
     distinct = _findings(_scan(frame, header))
     assert distinct == every_cell
     assert every_cell["invalid"]["FINESS"] > 0 and every_cell["invalid"]["DATE_OF_BIRTH"] > 0
-    assert every_cell["counts"]["BLOOD_GROUP"] > 0
+    assert every_cell["counts"]["BLOOD_GROUP"] > 0 and every_cell["counts"]["PERSON_NAME"] > 0
 
 
 def test_unique_columns_are_checked_cell_by_cell() -> None:

@@ -92,6 +92,23 @@ def _repeats(series: pl.Series) -> bool:
     return len(series) >= _PROBE_ROWS and probe.n_unique() * _REPEATS <= len(probe)
 
 
+def _presence(series: pl.Series, distinct: pl.DataFrame | None, *, show_values: bool
+              ) -> pl.LazyFrame:
+    """One-row summary of a name, address or credential column: every non-blank cell
+    counts. Values are stripped once into a column (inside the summary the expression
+    would be evaluated once per aggregation); with ``distinct``, on the distinct values,
+    weighted by their counts."""
+    v = pl.col("v")
+    if distinct is None:
+        rows, weight = pl.DataFrame({"v": series}).lazy().with_row_index("row"), None
+    else:
+        rows, weight = distinct.lazy(), pl.col("k")
+    return rows.with_columns(v=stripped(v)).select(
+        **summary_exprs(v.is_not_null(), v, v.is_not_null(), show_values=show_values,
+                        weight=weight)
+    )
+
+
 def scan_table_chunk(
     table: Table, plans: list[ColumnPlan], acc: FileAccumulator, detector: TextDetector
 ) -> None:
@@ -112,7 +129,8 @@ def scan_table_chunk(
     jobs: list[tuple[ColumnPlan, str]] = []
     distincts = _distinct_all({
         p.index: frame.to_series(p.index) for p in live
-        if p.entity in CHECKED and not (p.entity == Entity.NIR_NO_KEY and p.key_index is not None)
+        if (p.entity in CHECKED or p.entity in PRESENCE)
+        and not (p.entity == Entity.NIR_NO_KEY and p.key_index is not None)
     })
     for plan in live:
         series = frame.to_series(plan.index)
@@ -128,15 +146,7 @@ def scan_table_chunk(
                                       distinct=distinct))
             jobs.append((plan, entity))
         elif entity in PRESENCE:
-            # strip once into a column: inside the summary the expression would be
-            # evaluated once per aggregation (5x the work)
-            v = pl.col("v")
-            presence = (
-                pl.DataFrame({"v": series}).lazy()
-                .select(v=stripped(v)).with_row_index("row")
-                .select(**summary_exprs(v.is_not_null(), v, v.is_not_null(), show_values=show))
-            )
-            queries.append(presence)
+            queries.append(_presence(series, distincts.get(plan.index), show_values=show))
             jobs.append((plan, entity))
         if entity in (Entity.NIR, Entity.NIR_NO_KEY):
             nnp = identifier(Entity.NNP).check_lazy(series)
