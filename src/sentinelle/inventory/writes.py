@@ -204,6 +204,20 @@ def add_events(conn: Connection, found: Sequence[HistoryEvent]) -> None:
              "previous_risk": e.previous_risk, "scan_id": e.scan_id} for e in found])
 
 
+
+def _upsert(conn: Connection, table: sa.Table, values: list[dict[str, Any]],
+            ids: dict[str, Any], at: Any) -> list[Any]:
+    """Insert the rows whose ``path`` is not in ``ids`` (first seen ``at``), update the
+    others in one executemany; the ids of the updated rows."""
+    new = [v | {"first_seen": at} for v in values if v["path"] not in ids]
+    old = [v | {"b_id": ids[v["path"]]} for v in values if v["path"] in ids]
+    if new:
+        bulk_insert(conn, table, new)
+    if old:
+        conn.execute(sa.update(table).where(table.c.id == sa.bindparam("b_id"))
+                     .values({k: sa.bindparam(k) for k in values[0]}), old)
+    return [v["b_id"] for v in old]
+
 def record_sources(conn: Connection, scan_id: int, batch: Sequence[SourceResult],
                    at: datetime) -> list[HistoryEvent]:
     """Upsert one batch of sources with their files and findings; return the changes."""
@@ -216,13 +230,7 @@ def record_sources(conn: Connection, scan_id: int, batch: Sequence[SourceResult]
                    "size": r.size, "mtime_ns": r.mtime_ns, "content_hash": r.content_hash,
                    "errors": sum(len(rep.errors) for rep in r.reports), "last_seen": at,
                    "last_scan_id": scan_id, "gone": False} for r in batch]
-    new_src = [v | {"first_seen": at} for v in src_values if v["path"] not in known]
-    old_src = [v | {"b_id": known[v["path"]].id} for v in src_values if v["path"] in known]
-    if new_src:
-        bulk_insert(conn, sources, new_src)
-    if old_src:
-        conn.execute(sa.update(sources).where(sources.c.id == sa.bindparam("b_id"))
-                     .values({k: sa.bindparam(k) for k in src_values[0]}), old_src)
+    _upsert(conn, sources, src_values, {p: row.id for p, row in known.items()}, at)
     src_ids = {p: r.id for p, r in
                _lookup(conn, sources, [r.path for r in batch], sources.c.id).items()}
     # files: previous state of the reported paths and of the members these sources had
@@ -243,16 +251,10 @@ def record_sources(conn: Connection, scan_id: int, batch: Sequence[SourceResult]
             if rep.path not in taken:  # an archive may hold two members of the same name
                 taken.add(rep.path)
                 values.append(_file_values(rep, src_ids[r.path], scan_id, at, mtime))
-    new_files = [v | {"first_seen": at} for v in values if v["path"] not in before]
-    old_files = [v | {"b_id": before[v["path"]].id} for v in values if v["path"] in before]
-    if new_files:
-        bulk_insert(conn, files, new_files)
-    if old_files:
-        conn.execute(sa.update(files).where(files.c.id == sa.bindparam("b_id"))
-                     .values({k: sa.bindparam(k) for k in values[0]}), old_files)
-        for part in chunks([v["b_id"] for v in old_files], IN_CHUNK):
-            for table in (file_entities, file_health, file_columns):
-                conn.execute(sa.delete(table).where(table.c.file_id.in_(part)))
+    updated = _upsert(conn, files, values, {p: row.id for p, row in before.items()}, at)
+    for part in chunks(updated, IN_CHUNK):  # their findings are written afresh below
+        for table in (file_entities, file_health, file_columns):
+            conn.execute(sa.delete(table).where(table.c.file_id.in_(part)))
     file_ids = {p: r.id for p, r in _lookup(conn, files, reported, files.c.id).items()}
     firsts = {rep.path: rep for r in batch for rep in reversed(r.reports)}
     _insert_findings(conn, [firsts[v["path"]] for v in values], file_ids)
