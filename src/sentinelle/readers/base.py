@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -99,6 +99,19 @@ class Table:
     #: Set by readers that can skip columns: called with the indices of columns the
     #: consumer does not need, the chunks that follow hold nulls there (not parsed).
     skip_columns: Callable[[frozenset[int]], None] | None = None
+
+
+def join_tables(tables: Sequence[Table]) -> Table:
+    """Consecutive chunks of one table as one: the first, with the rows of the others
+    (frames joined without copying; columns that only later chunks have are nulls before
+    them) and every warning once."""
+    head = tables[0]
+    if len(tables) > 1:
+        frames = [t.frame for t in tables]
+        same = all(f.columns == frames[0].columns for f in frames)
+        head.frame = pl.concat(frames, how="vertical" if same else "diagonal", rechunk=False)
+        head.warnings = list(dict.fromkeys(w for t in tables for w in t.warnings))
+    return head
 
 
 @dataclass(slots=True)

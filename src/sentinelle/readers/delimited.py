@@ -45,7 +45,7 @@ from sentinelle.readers._dialect import (
     guess_delimiter,
     sniff_dialect,
 )
-from sentinelle.readers.base import ReadOptions, Source, Table
+from sentinelle.readers.base import ReadOptions, Source, Table, join_tables
 from sentinelle.readers.encoding import (
     EncodingGuess,
     decode_head,
@@ -271,15 +271,10 @@ def read(source: Source, options: ReadOptions = ReadOptions()) -> Iterator[Table
 
 def _joined(tables: list[Table], rows_before: int,
             skip_columns: Callable[[frozenset[int]], None]) -> Table:
-    """One chunk from consecutive parsed blocks (frames joined without copying)."""
-    head = tables[0]
+    """One chunk from consecutive parsed blocks."""
+    head = join_tables(tables)
     head.row_offset = rows_before
     head.skip_columns = skip_columns
-    if len(tables) > 1:
-        frames = [t.frame for t in tables]
-        same = all(f.columns == frames[0].columns for f in frames)
-        head.frame = pl.concat(frames, how="vertical" if same else "diagonal", rechunk=False)
-        head.warnings = list(dict.fromkeys(w for t in tables for w in t.warnings))
     return head
 
 

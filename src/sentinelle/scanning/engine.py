@@ -26,7 +26,7 @@ from sentinelle.detect.text import TextDetector
 from sentinelle.entities import Entity
 from sentinelle.errors import ConfigError, InputError, SentinelleError
 from sentinelle.readers import read_source
-from sentinelle.readers.base import ReadOptions, Skip, Source, Table, Text
+from sentinelle.readers.base import ReadOptions, Skip, Source, Table, Text, join_tables
 from sentinelle.report.model import FileReport, Location, ScanReport
 from sentinelle.scanning.accumulate import FileAccumulator
 from sentinelle.scanning.sources import Skipped
@@ -99,7 +99,7 @@ class _Held:
 
     def take(self, part: _Part, table: Table, *, hold: bool) -> None:
         if self.table is not None and self.part is part:
-            table = _followed_by(self.table, table)
+            table = join_tables([self.table, table])
             self.part = self.table = None
         self.flush()
         if hold:
@@ -116,15 +116,6 @@ class _Held:
     def _scan(self, part: _Part, table: Table) -> None:
         assert part.plans is not None
         scan_table_chunk(table, part.plans, part.acc, self.detector)
-
-
-def _followed_by(first: Table, following: Table) -> Table:
-    """``first`` with the rows of the chunk that comes right after it."""
-    same = first.frame.columns == following.frame.columns
-    first.frame = pl.concat([first.frame, following.frame],
-                            how="vertical" if same else "diagonal", rechunk=False)
-    first.warnings = list(dict.fromkeys([*first.warnings, *following.warnings]))
-    return first
 
 
 def scan_source(

@@ -19,7 +19,6 @@ from sentinelle.detect.text import CellFindings, TextDetector
 from sentinelle.entities import Entity
 from sentinelle.identifiers import nir_no_key
 from sentinelle.identifiers._series import ENGINE
-
 from sentinelle.readers.base import Table
 from sentinelle.report.model import Location
 from sentinelle.scanning.accumulate import (
@@ -47,7 +46,7 @@ def _summarise(check: pl.LazyFrame, *, show_values: bool, nnp: bool = False,
     """One-row summary of a check (``n``, ``s``, ``ok``). An NNP found in a national-number
     column has no check digits: only NNP-shaped values count, nothing is "invalid".
 
-    ``distinct`` (from :func:`_distinct`): the check ran on the distinct values only; its
+    ``distinct`` (from :func:`_distinct_all`): the check ran on the distinct values only; its
     ``row`` and ``k`` columns give each value's first row and number of cells.
     """
     shaped = pl.col("ok") if nnp else pl.col("s")
@@ -67,16 +66,11 @@ _REPEATS = 2
 _PROBE_ROWS = 2048
 
 
-def _distinct(series: pl.Series) -> pl.DataFrame | None:
-    """The distinct values of ``series`` in order of first appearance (``v``), with their
-    first row (``row``) and count (``k``), when values repeat enough for checking each
-    distinct value once to pay (blood groups, establishments, doctors, birth dates); else
-    ``None``."""
-    return _distinct_all({0: series}).get(0)
-
-
 def _distinct_all(columns: dict[int, pl.Series]) -> dict[int, pl.DataFrame]:
-    """:func:`_distinct` of many columns, the group-bys run together (in parallel)."""
+    """The distinct values (``v``) of the columns whose values repeat enough for checking
+    each once to pay (blood groups, establishments, doctors, towns), in order of first
+    appearance, with their first row (``row``) and count (``k``); the group-bys run
+    together (in parallel). Columns absent from the result are checked cell by cell."""
     keys = [k for k, series in columns.items() if _repeats(series)]
     frames = pl.collect_all([
         pl.DataFrame({"v": columns[k]}).lazy().with_row_index("row")
@@ -88,6 +82,7 @@ def _distinct_all(columns: dict[int, pl.Series]) -> dict[int, pl.DataFrame]:
 
 
 def _repeats(series: pl.Series) -> bool:
+    """Whether the first cells of ``series`` repeat enough (and it is long enough)."""
     probe = series.head(_PROBE_ROWS)
     return len(series) >= _PROBE_ROWS and probe.n_unique() * _REPEATS <= len(probe)
 
