@@ -114,10 +114,6 @@ def _name_edges(frame: pl.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.nd
 
 def similarity(left: list[str], right: list[str]) -> np.ndarray:
     """Pairwise similarity in [0, 1] of two equal-length lists of strings."""
-    return _similarity(left, right)
-
-
-def _similarity(left: list[str], right: list[str]) -> np.ndarray:
     try:
         from rapidfuzz import fuzz, process
     except ImportError:  # pragma: no cover - rapidfuzz is the fast path
@@ -126,17 +122,26 @@ def _similarity(left: list[str], right: list[str]) -> np.ndarray:
     return np.asarray(process.cpdist(left, right, scorer=fuzz.ratio, workers=1)) / 100.0
 
 
+#: the fuzzy pass compares names of the same birth date sharing an initial (family or given)
+FUZZY_BLOCKS = ("f1", "g1")
+
+
+def fuzzy_keys(family: str, given: str) -> dict[str, pl.Expr]:
+    """The name compared by the fuzzy pass (``text``: family then given name) and its
+    blocking initials (:data:`FUZZY_BLOCKS`), from the columns ``family`` and ``given``."""
+    first_name = pl.col(given).fill_null("")
+    return {"text": pl.concat_str([pl.col(family), pl.lit(" "), first_name]),
+            "f1": pl.col(family).str.slice(0, 1), "g1": first_name.str.slice(0, 1)}
+
+
 def _fuzzy_edges(frame: pl.DataFrame, parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs of components in the same blocks, kept when the names are similar."""
     base = (frame.with_columns(comp=pl.Series(parent))
             .filter(pl.col("dob").is_not_null() & pl.col("fam").is_not_null())
-            .select("comp", "dob", "sex", "nir",
-                    text=pl.concat_str([pl.col("fam"), pl.lit(" "), pl.col("given").fill_null("")]),
-                    f1=pl.col("fam").str.slice(0, 1),
-                    g1=pl.col("given").fill_null("").str.slice(0, 1))
+            .select("comp", "dob", "sex", "nir", **fuzzy_keys("fam", "given"))
             .unique(["comp", "text", "sex", "nir"]))
     pairs = []
-    for block in ("f1", "g1"):
+    for block in FUZZY_BLOCKS:
         joined = base.join(base, on=["dob", block], suffix="_b").filter(
             (pl.col("comp") < pl.col("comp_b"))
             & (pl.col("text") != pl.col("text_b"))
@@ -149,7 +154,7 @@ def _fuzzy_edges(frame: pl.DataFrame, parent: np.ndarray) -> tuple[np.ndarray, n
     cand = pl.concat(pairs).unique(["comp", "comp_b", "text", "text_b"])
     if cand.height == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    score = _similarity(cand["text"].to_list(), cand["text_b"].to_list())
+    score = similarity(cand["text"].to_list(), cand["text_b"].to_list())
     keep = score >= FUZZY_THRESHOLD
     return cand["comp"].to_numpy()[keep], cand["comp_b"].to_numpy()[keep]
 
@@ -181,5 +186,5 @@ def link(records: pl.DataFrame) -> Linkage:
                    by_rule=by_rule, uncertain=by_rule["fuzzy"])
 
 
-__all__ = ["FUZZY_THRESHOLD", "RULES", "Linkage", "link", "similarity", "single_valued",
+__all__ = ["FUZZY_BLOCKS", "FUZZY_THRESHOLD", "RULES", "Linkage", "fuzzy_keys", "link", "similarity", "single_valued",
            "union"]

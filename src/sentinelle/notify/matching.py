@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from sentinelle.assess.linkage import FUZZY_THRESHOLD, similarity
+from sentinelle.assess.linkage import FUZZY_BLOCKS, FUZZY_THRESHOLD, fuzzy_keys, similarity
 
 MARGIN = 0.05
 GIVEN_SIMILAR = 0.75
@@ -114,23 +114,16 @@ def _fuzzy(reg: pl.DataFrame, dump: pl.DataFrame) -> pl.DataFrame:
     texts = []
     for name in ("fam", "birth"):
         texts.append(reg.filter(pl.col(name).is_not_null() & pl.col("dob").is_not_null())
-                     .select("row", "dob", "sex", "nir", "given",
-                             text=pl.concat_str([pl.col(name), pl.lit(" "),
-                                                 pl.col("given").fill_null("")]),
-                             f1=pl.col(name).str.slice(0, 1),
-                             g1=pl.col("given").fill_null("").str.slice(0, 1)))
+                     .select("row", "dob", "sex", "nir", "given", **fuzzy_keys(name, "given")))
     left = pl.concat(texts).unique(["row", "text"])
     right = (dump.filter(pl.col("fam_d").is_not_null() & pl.col("dob").is_not_null())
-             .select("person", "dob", "sex_d", "nir_d",
-                     text_d=pl.concat_str([pl.col("fam_d"), pl.lit(" "),
-                                           pl.col("given_d").fill_null("")]),
-                     f1=pl.col("fam_d").str.slice(0, 1),
-                     g1=pl.col("given_d").fill_null("").str.slice(0, 1))
+             .select("person", "dob", "sex_d", "nir_d", **fuzzy_keys("fam_d", "given_d"))
+             .rename({"text": "text_d"})
              .unique(["person", "text_d", "sex_d", "nir_d"]))
     if left.height == 0 or right.height == 0:
         return empty
     cands = []
-    for block in ("f1", "g1"):
+    for block in FUZZY_BLOCKS:
         cands.append(left.join(right, on=["dob", block], how="inner", suffix="_x")
                      .filter(_sex_ok() & _nir_ok())
                      .select("row", "person", "text", "text_d"))
