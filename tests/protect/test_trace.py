@@ -104,3 +104,21 @@ def test_big_exports_fingerprint_a_deterministic_share() -> None:
     assert sum(bloom.contains(tkey, v) for v in foreign) <= 5
     small = Bloom.of(tkey, values[:100])
     assert small.sample_bits == 0 and small.n == 100
+
+
+def test_a_stray_match_in_a_small_column_is_no_share(exports, tmp_path) -> None:
+    """One value of another export in a column of few values (what a Bloom filter's false
+    positive looks like) must not make that export a candidate with a share."""
+    _root, key, issued = exports
+    mine = _frame(issued / f"{RECIPIENTS[0]}.csv")
+    theirs = _frame(issued / f"{RECIPIENTS[4]}.csv")
+    token = next(c for c in theirs.columns
+                 if theirs[c].drop_nulls().str.contains(r"^[A-Z2-7]{16}$").all())
+    sample = mine.head(40).with_columns(
+        pl.Series("STRAY", [theirs[token][0], "A", "B"] * 13 + ["C"]))
+    leaked = tmp_path / "stray.csv"
+    sample.write_csv(leaked, separator=";")
+    result = trace(leaked, key, issued)
+    assert result.recipient == RECIPIENTS[0]
+    other = next(c for c in result.candidates if c.recipient == RECIPIENTS[4])
+    assert other.share == 0.0 and other.matched == 0 and other.column is None

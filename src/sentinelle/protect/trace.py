@@ -126,6 +126,11 @@ def trace(leaked: str | os.PathLike[str], key: MasterKey, manifests: str | os.Pa
                 if not ds:
                     continue
             matched = int(bloom.contains_digests(ds).sum())
+            if matched < min_matches:
+                # a filter lets about 1 foreign value in 10,000 through: over every
+                # column of a leak, one or two such hits are expected, and in a column of
+                # few distinct values they would look like a share of this export
+                continue
             share = matched / len(ds)
             if (share, matched) > (best_share, best_matched):
                 best_col, best_matched, best_distinct, best_share = col, matched, len(ds), share
